@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * <net/if_tap.h> for if_tuntap: FreeBSD's tap(4) and vmnet interface.  The
+ * tap requests share tun's group and, where FreeBSD shares them, tun's
+ * numbers.
+ */
+#ifndef _NET_IF_TAP_H_
+#define _NET_IF_TAP_H_
+
+#include "if_tun.h"
+
+/* Largest frame a write may carry, not counting a virtio-net header. */
+#define TAPMRU		65535
+
+#define tapinfo		tuninfo
+
+#define TAPSDEBUG	TUNSDEBUG
+#define TAPGDEBUG	TUNGDEBUG
+#define TAPSIFINFO	TUNSIFINFO
+#define TAPGIFINFO	TUNGIFINFO
+#define TAPGIFNAME	TUNGIFNAME
+#define TAPSVNETHDR	_IOW('t', 91, int)
+#define TAPGVNETHDR	_IOR('t', 94, int)
+#define TAPSTRANSIENT	TUNSTRANSIENT
+#define TAPGTRANSIENT	TUNGTRANSIENT
+
+/*
+ * VMware's request: the new interface flags travel as the ioctl argument
+ * itself, not through a pointer (FreeBSD's _IOWINT).
+ */
+#define VMIO_SIOCSIFFLAGS	_IO('V', 0)
+
+#endif /* _NET_IF_TAP_H_ */

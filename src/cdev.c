@@ -1,0 +1,319 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * The character device: opening a node binds the file to a unit (creating
+ * one for cloning nodes and missing units), read() takes one packet from
+ * the unit's queue, write() injects one, and the last close undoes the
+ * open as FreeBSD does, destroying transient units.
+ */
+#include <linux/fs.h>
+#include <linux/inetdevice.h>
+#include <linux/module.h>
+#include <linux/poll.h>
+#include <linux/sched/signal.h>
+
+#include "tuntap.h"
+
+/*
+ * Pin the unit for a system call that may sleep.  Destruction unbinds the
+ * file first, so this fails once a unit is going; a call that got in holds
+ * a device reference that unregistration waits for.
+ */
+struct tuntap_unit *tuntap_get(struct tuntap_file *tf)
+{
+	struct tuntap_unit *u;
+
+	rcu_read_lock();
+	u = rcu_dereference(tf->unit);
+	if (u)
+		dev_hold(u->dev);
+	rcu_read_unlock();
+	return u;
+}
+
+void tuntap_put(struct tuntap_unit *u)
+{
+	dev_put(u->dev);
+}
+
+/* Unbind the unit's file, if any, and wake whoever waits on it. */
+void tuntap_detach(struct tuntap_unit *u)
+{
+	struct tuntap_file *tf = rtnl_dereference(u->tfile);
+
+	if (!tf)
+		return;
+	RCU_INIT_POINTER(u->tfile, NULL);
+	RCU_INIT_POINTER(tf->unit, NULL);
+	wake_up_interruptible_all(&tf->wq);
+	kill_fasync(&tf->fasync, SIGIO, POLL_HUP);
+}
+
+static bool tuntap_may_admin(struct net *net)
+{
+	return ns_capable(net->user_ns, CAP_NET_ADMIN);
+}
+
+/* FreeBSD's rules for who may create by opening (tunclone()). */
+static int tuntap_may_clone(const struct tuntap_driver *drv, struct net *net)
+{
+	bool cloning = drv->l2 ? READ_ONCE(tap_devfs_cloning) :
+				 READ_ONCE(tun_devfs_cloning);
+
+	if (!cloning)
+		return -ENOENT;	/* FreeBSD: the node does not exist */
+	if (drv->l2 && READ_ONCE(tap_user_open))
+		return 0;
+	return tuntap_may_admin(net) ? 0 : -EPERM;
+}
+
+static int tuntap_may_open(const struct tuntap_unit *u)
+{
+	if (u->drv->l2 && READ_ONCE(tap_user_open))
+		return 0;
+	return tuntap_may_admin(dev_net(u->dev)) ? 0 : -EPERM;
+}
+
+static int tuntap_attach(struct tuntap_unit *u, struct tuntap_file *tf)
+{
+	struct net_device *dev = u->dev;
+	struct pid *old;
+
+	ASSERT_RTNL();
+	if (test_bit(TUNTAP_F_DYING, &u->flags) || rtnl_dereference(u->tfile))
+		return -EBUSY;
+
+	spin_lock(&u->lock);
+	old = u->owner;
+	u->owner = get_pid(task_tgid(current));
+	if (u->drv->l2)
+		ether_addr_copy(u->remote_mac, dev->dev_addr);
+	spin_unlock(&u->lock);
+	put_pid(old);
+
+	rcu_assign_pointer(tf->unit, u);
+	rcu_assign_pointer(u->tfile, tf);
+	if (u->drv->l2 && READ_ONCE(tap_up_on_open) && !(dev->flags & IFF_UP))
+		dev_change_flags(dev, dev->flags | IFF_UP, NULL);
+	netif_carrier_on(dev);
+	tuntap_dbg(u, "open by pid %d\n", task_tgid_vnr(current));
+	return 0;
+}
+
+static int tuntap_open(struct inode *inode, struct file *file)
+{
+	struct tuntap_driver *drv = container_of(inode->i_cdev,
+						 struct tuntap_driver, cdev);
+	struct net *net = current->nsproxy->net_ns;
+	unsigned int minor = iminor(inode);
+	struct tuntap_unit *u;
+	struct tuntap_file *tf;
+	int err;
+
+	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
+	if (!tf)
+		return -ENOMEM;
+	init_waitqueue_head(&tf->wq);
+
+	rtnl_lock();
+	u = minor == TUNTAP_CLONE_MINOR ? NULL : xa_load(&drv->units, minor);
+	if (u) {
+		err = tuntap_may_open(u);
+	} else {
+		/* A cloning node, or a mknod-made node of a missing unit. */
+		err = tuntap_may_clone(drv, net);
+		if (!err)
+			err = tuntap_create(drv, net,
+					    minor == TUNTAP_CLONE_MINOR ? -1 : minor,
+					    &u);
+	}
+	if (!err)
+		err = tuntap_attach(u, tf);
+	rtnl_unlock();
+	if (err) {
+		kfree(tf);
+		return err;
+	}
+	file->private_data = tf;
+	return stream_open(inode, file);
+}
+
+/*
+ * Linux exports no call for a driver to delete an interface's IPv4
+ * addresses.  An MTU below IPv4's minimum makes the stack itself discard
+ * them with their routes (as if IP were unplugged); restoring the MTU gives
+ * the interface a clean IPv4 state.
+ */
+static void tuntap_purge_addresses(struct net_device *dev)
+{
+	struct in_device *in_dev = __in_dev_get_rtnl(dev);
+	unsigned int mtu = dev->mtu;
+
+	if (!in_dev || !rtnl_dereference(in_dev->ifa_list))
+		return;
+	WRITE_ONCE(dev->mtu, 0);
+	call_netdevice_notifiers(NETDEV_CHANGEMTU, dev);
+	WRITE_ONCE(dev->mtu, mtu);
+	call_netdevice_notifiers(NETDEV_CHANGEMTU, dev);
+}
+
+/* The last close: FreeBSD's tunclose(), then transient destruction. */
+static void tuntap_close_unit(struct tuntap_unit *u)
+{
+	struct net_device *dev = u->dev;
+	bool keep = u->drv->kind == TUNTAP_VMNET;
+	struct pid *owner;
+
+	ASSERT_RTNL();
+	spin_lock(&u->lock);
+	owner = u->owner;
+	u->owner = NULL;
+	spin_unlock(&u->lock);
+	if (owner != task_tgid(current))
+		netdev_info(dev, "closed by pid %d, not by its owner\n",
+			    task_tgid_vnr(current));
+	put_pid(owner);
+
+	tuntap_detach(u);
+	tuntap_purge_ring(u);
+	if (!keep) {
+		dev_close(dev);
+		tuntap_purge_addresses(dev);
+	}
+	netif_carrier_off(dev);
+	tuntap_dbg(u, "closed\n");
+	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags))
+		tuntap_destroy(u);
+}
+
+static int tuntap_release(struct inode *inode, struct file *file)
+{
+	struct tuntap_file *tf = file->private_data;
+	struct tuntap_unit *u;
+
+	rtnl_lock();
+	u = rtnl_dereference(tf->unit);
+	if (u)
+		tuntap_close_unit(u);
+	rtnl_unlock();
+	/* The transmit path may still be looking at tf under RCU. */
+	kfree_rcu(tf, rcu);
+	return 0;
+}
+
+static struct sk_buff *tuntap_dequeue(struct tuntap_unit *u,
+				      struct tuntap_file *tf, bool nonblock,
+				      int *err)
+{
+	DEFINE_WAIT(wait);
+	struct sk_buff *skb;
+
+	skb = ptr_ring_consume(&u->ring);
+	if (skb || nonblock) {
+		*err = -EAGAIN;
+		return skb;
+	}
+	for (;;) {
+		prepare_to_wait_exclusive(&tf->wq, &wait, TASK_INTERRUPTIBLE);
+		skb = ptr_ring_consume(&u->ring);
+		if (skb)
+			break;
+		if (!rcu_access_pointer(tf->unit)) {
+			*err = -ENXIO;
+			break;
+		}
+		if (signal_pending(current)) {
+			*err = -ERESTARTSYS;
+			break;
+		}
+		schedule();
+	}
+	finish_wait(&tf->wq, &wait);
+	return skb;
+}
+
+static ssize_t tuntap_read_iter(struct kiocb *iocb, struct iov_iter *to)
+{
+	struct file *file = iocb->ki_filp;
+	struct tuntap_file *tf = file->private_data;
+	bool nonblock = (file->f_flags & O_NONBLOCK) ||
+			(iocb->ki_flags & IOCB_NOWAIT);
+	struct tuntap_unit *u;
+	struct sk_buff *skb;
+	ssize_t ret;
+	int err;
+
+	u = tuntap_get(tf);
+	if (!u)
+		return -ENXIO;
+	skb = tuntap_dequeue(u, tf, nonblock, &err);
+	if (skb) {
+		ret = tuntap_put_user(u, skb, to);
+		if (ret < 0)
+			kfree_skb(skb);
+		else
+			consume_skb(skb);
+	} else {
+		ret = err;
+	}
+	tuntap_put(u);
+	return ret;
+}
+
+static ssize_t tuntap_write_iter(struct kiocb *iocb, struct iov_iter *from)
+{
+	struct tuntap_file *tf = iocb->ki_filp->private_data;
+	struct tuntap_unit *u;
+	ssize_t ret;
+
+	u = tuntap_get(tf);
+	if (!u)
+		return -ENXIO;
+	ret = tuntap_get_user(u, from);
+	tuntap_put(u);
+	return ret;
+}
+
+static __poll_t tuntap_poll(struct file *file, poll_table *wait)
+{
+	struct tuntap_file *tf = file->private_data;
+	struct tuntap_unit *u;
+	__poll_t mask;
+
+	poll_wait(file, &tf->wq, wait);
+	rcu_read_lock();
+	u = rcu_dereference(tf->unit);
+	if (!u)
+		mask = EPOLLERR | EPOLLHUP;
+	else if (!ptr_ring_empty(&u->ring))
+		mask = EPOLLIN | EPOLLRDNORM | EPOLLOUT | EPOLLWRNORM;
+	else
+		mask = EPOLLOUT | EPOLLWRNORM;
+	rcu_read_unlock();
+	return mask;
+}
+
+static int tuntap_fasync(int fd, struct file *file, int on)
+{
+	struct tuntap_file *tf = file->private_data;
+	int err;
+
+	err = fasync_helper(fd, file, on, &tf->fasync);
+	if (err < 0)
+		return err;
+	/* FreeBSD signals the owner set with FIOSETOWN; default to us. */
+	if (on)
+		__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
+	return 0;
+}
+
+const struct file_operations tuntap_fops = {
+	.owner = THIS_MODULE,
+	.open = tuntap_open,
+	.release = tuntap_release,
+	.read_iter = tuntap_read_iter,
+	.write_iter = tuntap_write_iter,
+	.poll = tuntap_poll,
+	.unlocked_ioctl = tuntap_ioctl,
+	.compat_ioctl = compat_ptr_ioctl,
+	.fasync = tuntap_fasync,
+};

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Requests on the character device (SPEC section 2), FreeBSD's numbers in
+ * Linux's encoding.  FIONBIO and FIOASYNC never get here: the VFS handles
+ * them and calls tuntap_fasync().
+ */
+#include <linux/fs.h>
+#include <linux/sockios.h>
+#include <linux/termios.h>
+#include <linux/uaccess.h>
+
+#include "tuntap.h"
+#include "compat.h"
+
+/* Set @set and clear @clear in unit flags as one step. */
+static void tuntap_mode(struct tuntap_unit *u, int set, int clear)
+{
+	spin_lock(&u->lock);
+	if (clear >= 0)
+		clear_bit(clear, &u->flags);
+	if (set >= 0)
+		set_bit(set, &u->flags);
+	spin_unlock(&u->lock);
+}
+
+static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
+{
+	struct net_device *dev = u->dev;
+	int err = 0;
+
+	if (ti->type != u->drv->ift_type)
+		return -EPROTOTYPE;
+	rtnl_lock();
+	if (ti->mtu != dev->mtu)
+		err = dev_set_mtu(dev, ti->mtu);
+	if (!err)
+		u->baudrate = ti->baudrate;
+	rtnl_unlock();
+	return err;
+}
+
+static void tuntap_get_info(struct tuntap_unit *u, struct tuninfo *ti)
+{
+	memset(ti, 0, sizeof(*ti));
+	ti->mtu = min_t(unsigned int, READ_ONCE(u->dev->mtu), USHRT_MAX);
+	ti->type = u->drv->ift_type;
+	ti->baudrate = READ_ONCE(u->baudrate);
+}
+
+/* TUNSIFMODE: switch between point-to-point and broadcast while down. */
+static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
+{
+	const unsigned int mask = IFF_POINTOPOINT | IFF_BROADCAST | IFF_MULTICAST;
+	struct net_device *dev = u->dev;
+	int err = 0;
+
+	switch (mode & ~IFF_MULTICAST) {
+	case IFF_POINTOPOINT:
+	case IFF_BROADCAST:
+		break;
+	default:
+		return -EINVAL;
+	}
+	rtnl_lock();
+	if (dev->flags & IFF_UP) {
+		err = -EBUSY;
+	} else if ((dev->flags & mask) != mode) {
+		dev->flags = (dev->flags & ~mask) | mode;
+		netdev_state_change(dev);
+	}
+	rtnl_unlock();
+	return err;
+}
+
+static int tuntap_get_name(struct tuntap_unit *u, void __user *argp)
+{
+	struct ifreq ifr;
+
+	memset(&ifr, 0, sizeof(ifr));
+	rtnl_lock();
+	strscpy(ifr.ifr_name, u->dev->name, IFNAMSIZ);
+	rtnl_unlock();
+	return copy_to_user(argp, &ifr, sizeof(ifr)) ? -EFAULT : 0;
+}
+
+static void tuntap_set_owner(struct tuntap_unit *u)
+{
+	struct pid *old;
+
+	spin_lock(&u->lock);
+	old = u->owner;
+	u->owner = get_pid(task_tgid(current));
+	spin_unlock(&u->lock);
+	put_pid(old);
+}
+
+/* Requests only tun has; -ENOIOCTLCMD for anything else. */
+static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
+			     int __user *argp)
+{
+	int val;
+
+	switch (cmd) {
+	case TUNSLMODE:
+	case TUNSIFHEAD:
+	case TUNSIFMODE:
+		if (get_user(val, argp))
+			return -EFAULT;
+		break;
+	}
+	switch (cmd) {
+	case TUNSLMODE:
+		if (val)
+			tuntap_mode(u, TUNTAP_F_LMODE, TUNTAP_F_IFHEAD);
+		else
+			tuntap_mode(u, -1, TUNTAP_F_LMODE);
+		return 0;
+	case TUNSIFHEAD:
+		if (val)
+			tuntap_mode(u, TUNTAP_F_IFHEAD, TUNTAP_F_LMODE);
+		else
+			tuntap_mode(u, -1, TUNTAP_F_IFHEAD);
+		return 0;
+	case TUNGIFHEAD:
+		return put_user(test_bit(TUNTAP_F_IFHEAD, &u->flags), argp);
+	case TUNSIFMODE:
+		return tuntap_set_ifmode(u, val);
+	case TUNSIFPID:
+		tuntap_set_owner(u);
+		return 0;
+	}
+	return -ENOIOCTLCMD;
+}
+
+/* Requests every driver has. */
+static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
+				unsigned int cmd, unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+	int __user *ip = argp;
+	struct tuninfo ti;
+	int val;
+
+	switch (cmd) {
+	case TUNSIFINFO:
+		if (copy_from_user(&ti, argp, sizeof(ti)))
+			return -EFAULT;
+		return tuntap_set_info(u, &ti);
+	case TUNGIFINFO:
+		tuntap_get_info(u, &ti);
+		return copy_to_user(argp, &ti, sizeof(ti)) ? -EFAULT : 0;
+	case TUNSDEBUG:
+		if (get_user(val, ip))
+			return -EFAULT;
+		WRITE_ONCE(tuntap_debug, val);
+		return 0;
+	case TUNGDEBUG:
+		return put_user(READ_ONCE(tuntap_debug), ip);
+	case TUNGIFNAME:
+		return tuntap_get_name(u, argp);
+	case TUNSTRANSIENT:
+		if (get_user(val, ip))
+			return -EFAULT;
+		if (val)
+			set_bit(TUNTAP_F_TRANSIENT, &u->flags);
+		else
+			clear_bit(TUNTAP_F_TRANSIENT, &u->flags);
+		return 0;
+	case TUNGTRANSIENT:
+		return put_user(test_bit(TUNTAP_F_TRANSIENT, &u->flags), ip);
+	case FIONREAD:
+		return put_user(tuntap_peek_len(u), ip);
+	case FIOSETOWN:
+		if (get_user(val, ip))
+			return -EFAULT;
+		return f_setown(file, val, 1);
+	case TIOCSPGRP:
+		if (get_user(val, ip))
+			return -EFAULT;
+		return f_setown(file, -val, 1);
+	case FIOGETOWN:
+		return put_user(tuntap_getown(file), ip);
+	case TIOCGPGRP:
+		return put_user(-tuntap_getown(file), ip);
+	}
+	return -ENOTTY;
+}
+
+long tuntap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	struct tuntap_file *tf = file->private_data;
+	struct tuntap_unit *u;
+	long ret = -ENOIOCTLCMD;
+
+	u = tuntap_get(tf);
+	if (!u)
+		return -ENXIO;
+	if (tuntap_is_tun(u))
+		ret = tuntap_tun_ioctl(u, cmd, (int __user *)arg);
+	if (ret == -ENOIOCTLCMD)
+		ret = tuntap_common_ioctl(file, u, cmd, arg);
+	tuntap_put(u);
+	return ret;
+}

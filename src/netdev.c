@@ -1,0 +1,292 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * The network interface side: how the stack sends into a unit (the
+ * transmit path that fills the read queue), interface setup for tun and
+ * tap, counters and ethtool.
+ */
+#include <linux/ethtool.h>
+#include <linux/if_arp.h>
+#include <linux/ip.h>
+#include <net/route.h>
+
+#include "tuntap.h"
+#include "compat.h"
+
+static const struct net_device_ops tuntap_tun_ops;
+static const struct net_device_ops tuntap_tap_ops;
+
+struct tuntap_unit *tuntap_unit_of(const struct net_device *dev)
+{
+	if (dev->netdev_ops != &tuntap_tun_ops &&
+	    dev->netdev_ops != &tuntap_tap_ops)
+		return NULL;
+	return netdev_priv(dev);
+}
+
+void tuntap_count_drop(struct tuntap_unit *u, enum tuntap_drop why)
+{
+	atomic_long_inc(&u->drops[why]);
+}
+
+void tuntap_count_rx(struct tuntap_unit *u, unsigned int len)
+{
+	struct tuntap_pcpu_stats *s = get_cpu_ptr(u->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->rx_packets);
+	u64_stats_add(&s->rx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(u->stats);
+}
+
+void tuntap_count_tx(struct tuntap_unit *u, unsigned int len)
+{
+	struct tuntap_pcpu_stats *s = get_cpu_ptr(u->stats);
+
+	u64_stats_update_begin(&s->syncp);
+	u64_stats_inc(&s->tx_packets);
+	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_update_end(&s->syncp);
+	put_cpu_ptr(u->stats);
+}
+
+static void tuntap_free_skb(void *ptr)
+{
+	kfree_skb(ptr);
+}
+
+void tuntap_purge_ring(struct tuntap_unit *u)
+{
+	struct sk_buff *skb;
+
+	while ((skb = ptr_ring_consume(&u->ring))) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_PURGED);
+		kfree_skb(skb);
+	}
+}
+
+int tuntap_resize_ring(struct tuntap_unit *u)
+{
+	return ptr_ring_resize(&u->ring,
+			       max_t(unsigned int, u->dev->tx_queue_len, 1),
+			       GFP_KERNEL, tuntap_free_skb);
+}
+
+/* tun without IFHEAD carries IPv4 only, as on FreeBSD. */
+static bool tuntap_tun_accepts(struct tuntap_unit *u, struct sk_buff *skb)
+{
+	if (skb->protocol == htons(ETH_P_IP))
+		return true;
+	return skb->protocol == htons(ETH_P_IPV6) &&
+	       test_bit(TUNTAP_F_IFHEAD, &u->flags);
+}
+
+/*
+ * TUNSLMODE reports the next hop the route chose, which only the transmit
+ * path still knows; it travels to read() in the control buffer.
+ */
+static void tuntap_note_nexthop(struct sk_buff *skb)
+{
+	struct rtable *rt = skb_rtable(skb);
+	__be32 daddr;
+
+	if (skb->protocol != htons(ETH_P_IP) ||
+	    !pskb_network_may_pull(skb, sizeof(struct iphdr)))
+		return;
+	daddr = ip_hdr(skb)->daddr;
+	TUNTAP_SKB_CB(skb)->nexthop = rt ? rt_nexthop(rt, daddr) : daddr;
+}
+
+static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+	struct tuntap_file *tf;
+
+	rcu_read_lock();
+	tf = rcu_dereference(u->tfile);
+	/* vmnet keeps queueing while closed; the others drop. */
+	if (!tf && u->drv->kind != TUNTAP_VMNET) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_NOREADER);
+		goto drop;
+	}
+	if (tuntap_is_tun(u)) {
+		if (!tuntap_tun_accepts(u, skb)) {
+			tuntap_count_drop(u, TUNTAP_DROP_TX_FAMILY);
+			goto drop;
+		}
+		TUNTAP_SKB_CB(skb)->nexthop = 0;
+		if (test_bit(TUNTAP_F_LMODE, &u->flags))
+			tuntap_note_nexthop(skb);
+	}
+	/* Queued packets must not pin the sender's socket or conntrack. */
+	skb_orphan(skb);
+	nf_reset_ct(skb);
+	if (ptr_ring_produce(&u->ring, skb)) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_FULL);
+		goto drop;
+	}
+	if (tf) {
+		/* Wake only when someone sleeps; the barrier pairs with
+		 * prepare_to_wait() in the reader.
+		 */
+		if (wq_has_sleeper(&tf->wq))
+			wake_up_interruptible_poll(&tf->wq, EPOLLIN | EPOLLRDNORM);
+		kill_fasync(&tf->fasync, SIGIO, POLL_IN);
+	}
+	rcu_read_unlock();
+	return NETDEV_TX_OK;
+
+drop:
+	rcu_read_unlock();
+	kfree_skb(skb);
+	return NETDEV_TX_OK;
+}
+
+static int tuntap_ndo_init(struct net_device *dev)
+{
+	return tuntap_unit_init(netdev_priv(dev));
+}
+
+static void tuntap_ndo_uninit(struct net_device *dev)
+{
+	tuntap_unit_uninit(netdev_priv(dev));
+}
+
+static int tuntap_ndo_open(struct net_device *dev)
+{
+	netif_tx_start_all_queues(dev);
+	return 0;
+}
+
+static int tuntap_ndo_stop(struct net_device *dev)
+{
+	netif_tx_stop_all_queues(dev);
+	return 0;
+}
+
+static void tuntap_get_stats64(struct net_device *dev,
+			       struct rtnl_link_stats64 *st)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+	int cpu;
+
+	for_each_possible_cpu(cpu) {
+		const struct tuntap_pcpu_stats *s = per_cpu_ptr(u->stats, cpu);
+		u64 rxp, rxb, txp, txb;
+		unsigned int start;
+
+		do {
+			start = u64_stats_fetch_begin(&s->syncp);
+			rxp = u64_stats_read(&s->rx_packets);
+			rxb = u64_stats_read(&s->rx_bytes);
+			txp = u64_stats_read(&s->tx_packets);
+			txb = u64_stats_read(&s->tx_bytes);
+		} while (u64_stats_fetch_retry(&s->syncp, start));
+		st->rx_packets += rxp;
+		st->rx_bytes += rxb;
+		st->tx_packets += txp;
+		st->tx_bytes += txb;
+	}
+	st->tx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_TX_NOREADER]) +
+			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_FULL]) +
+			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_PURGED]);
+	st->tx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_TX_FAMILY]);
+	st->rx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_RX_FILTERED]);
+	st->rx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_RX_NOMEM]);
+}
+
+static const struct net_device_ops tuntap_tun_ops = {
+	.ndo_init = tuntap_ndo_init,
+	.ndo_uninit = tuntap_ndo_uninit,
+	.ndo_open = tuntap_ndo_open,
+	.ndo_stop = tuntap_ndo_stop,
+	.ndo_start_xmit = tuntap_xmit,
+	.ndo_get_stats64 = tuntap_get_stats64,
+};
+
+static const struct net_device_ops tuntap_tap_ops = {
+	.ndo_init = tuntap_ndo_init,
+	.ndo_uninit = tuntap_ndo_uninit,
+	.ndo_open = tuntap_ndo_open,
+	.ndo_stop = tuntap_ndo_stop,
+	.ndo_start_xmit = tuntap_xmit,
+	.ndo_get_stats64 = tuntap_get_stats64,
+	.ndo_set_mac_address = eth_mac_addr,
+	.ndo_validate_addr = eth_validate_addr,
+};
+
+static void tuntap_get_drvinfo(struct net_device *dev,
+			       struct ethtool_drvinfo *info)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+
+	strscpy(info->driver, KBUILD_MODNAME, sizeof(info->driver));
+	strscpy(info->version, TUNTAP_VERSION, sizeof(info->version));
+	strscpy(info->bus_info, u->drv->name, sizeof(info->bus_info));
+}
+
+static const struct ethtool_ops tuntap_ethtool_ops = {
+	.get_drvinfo = tuntap_get_drvinfo,
+	.get_link = ethtool_op_get_link,
+};
+
+/* Last reference gone: nothing can reach the unit any more. */
+static void tuntap_free(struct net_device *dev)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+
+	ptr_ring_cleanup(&u->ring, tuntap_free_skb);
+	free_percpu(u->stats);
+	put_pid(u->owner);
+}
+
+static void tuntap_setup_common(struct net_device *dev, enum tuntap_kind kind)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+
+	u->dev = dev;
+	u->drv = &tuntap_drivers[kind];
+	spin_lock_init(&u->lock);
+	dev->ethtool_ops = &tuntap_ethtool_ops;
+	dev->needs_free_netdev = true;
+	dev->priv_destructor = tuntap_free;
+	dev->tx_queue_len = TUNTAP_TXQLEN;
+	/* The read ring is the queue; no qdisc, no transmit lock. */
+	dev->priv_flags |= IFF_NO_QUEUE;
+	tuntap_set_lltx(dev);
+}
+
+void tuntap_setup_tun(struct net_device *dev)
+{
+	tuntap_setup_common(dev, TUNTAP_TUN);
+	dev->netdev_ops = &tuntap_tun_ops;
+	dev->type = ARPHRD_NONE;
+	dev->hard_header_len = 0;
+	dev->addr_len = 0;
+	dev->mtu = TUNMTU;
+	dev->min_mtu = 68;
+	dev->max_mtu = TUNMRU;
+	dev->flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
+}
+
+static void tuntap_setup_ether(struct net_device *dev, enum tuntap_kind kind)
+{
+	ether_setup(dev);
+	tuntap_setup_common(dev, kind);
+	dev->netdev_ops = &tuntap_tap_ops;
+	dev->priv_flags &= ~IFF_TX_SKB_SHARING;
+	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
+	dev->min_mtu = ETH_MIN_MTU;
+	dev->max_mtu = TAPMRU - ETH_HLEN;
+	eth_hw_addr_random(dev);
+}
+
+void tuntap_setup_tap(struct net_device *dev)
+{
+	tuntap_setup_ether(dev, TUNTAP_TAP);
+}
+
+void tuntap_setup_vmnet(struct net_device *dev)
+{
+	tuntap_setup_ether(dev, TUNTAP_VMNET);
+}

@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Framing: what one read() returns and what one write() must carry.
+ * tun: an IPv4 packet; with IFHEAD, any supported packet after a 4-byte
+ * address family in network order; with LMODE, reads are prefixed by the
+ * destination as a struct sockaddr_in.  tap and vmnet: an Ethernet frame.
+ */
+#include <linux/in.h>
+#include <linux/ip.h>
+#include <linux/skbuff.h>
+#include <linux/socket.h>
+
+#include "tuntap.h"
+
+/* What read() prepends to @skb; returns its length. */
+static int tuntap_read_header(struct tuntap_unit *u, const struct sk_buff *skb,
+			      void *buf)
+{
+	unsigned long flags = READ_ONCE(u->flags);
+
+	if (!tuntap_is_tun(u))
+		return 0;
+	if (test_bit(TUNTAP_F_IFHEAD, &flags)) {
+		__be32 af = htonl(skb->protocol == htons(ETH_P_IPV6) ?
+				  AF_INET6 : AF_INET);
+
+		memcpy(buf, &af, sizeof(af));
+		return sizeof(af);
+	}
+	if (test_bit(TUNTAP_F_LMODE, &flags)) {
+		struct sockaddr_in sin = { .sin_family = AF_INET };
+
+		sin.sin_addr.s_addr = TUNTAP_SKB_CB(skb)->nexthop;
+		if (!sin.sin_addr.s_addr && skb->protocol == htons(ETH_P_IP))
+			sin.sin_addr.s_addr = ip_hdr(skb)->daddr;
+		memcpy(buf, &sin, sizeof(sin));
+		return sizeof(sin);
+	}
+	return 0;
+}
+
+/* One packet to the reader; a short buffer gets its head, the rest is lost. */
+ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
+			struct iov_iter *to)
+{
+	u8 hdr[sizeof(struct sockaddr_in)];
+	size_t hlen, want, len;
+
+	hlen = tuntap_read_header(u, skb, hdr);
+	want = min(hlen, iov_iter_count(to));
+	if (copy_to_iter(hdr, want, to) != want)
+		return -EFAULT;
+	len = min_t(size_t, skb->len, iov_iter_count(to));
+	if (skb_copy_datagram_iter(skb, 0, to, len))
+		return -EFAULT;
+	tuntap_count_tx(u, skb->len);
+	return want + len;
+}
+
+int tuntap_peek_len(struct tuntap_unit *u)
+{
+	u8 hdr[sizeof(struct sockaddr_in)];
+	struct sk_buff *skb;
+	int len = 0;
+
+	spin_lock(&u->ring.consumer_lock);
+	skb = __ptr_ring_peek(&u->ring);
+	if (skb)
+		len = tuntap_read_header(u, skb, hdr) + skb->len;
+	spin_unlock(&u->ring.consumer_lock);
+	return len;
+}
+
+/* The address family word of an IFHEAD write, as a Linux ethertype. */
+static int tuntap_ifhead_proto(struct iov_iter *from, __be16 *proto)
+{
+	__be32 af;
+
+	if (!copy_from_iter_full(&af, sizeof(af), from))
+		return -EFAULT;
+	switch (ntohl(af)) {
+	case AF_INET:
+		*proto = htons(ETH_P_IP);
+		return 0;
+	case AF_INET6:
+		*proto = htons(ETH_P_IPV6);
+		return 0;
+	}
+	return -EAFNOSUPPORT;
+}
+
+static struct sk_buff *tuntap_alloc_skb(struct tuntap_unit *u, size_t len)
+{
+	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(NET_IP_ALIGN));
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, len - linear,
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put(skb, linear);
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	return skb;
+}
+
+/* tap: FreeBSD hands up only what real hardware would have received. */
+static bool tuntap_frame_wanted(struct tuntap_unit *u, struct sk_buff *skb)
+{
+	struct net_device *dev = u->dev;
+
+	if (skb->len < ETH_HLEN)
+		return false;
+	skb->protocol = eth_type_trans(skb, dev);
+	return skb->pkt_type != PACKET_OTHERHOST || (dev->flags & IFF_PROMISC);
+}
+
+ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
+{
+	struct net_device *dev = u->dev;
+	size_t total = iov_iter_count(from);
+	size_t len = total, mru = TAPMRU;
+	__be16 proto = htons(ETH_P_IP);
+	bool ifhead = false;
+	struct sk_buff *skb;
+	int err;
+
+	/* Down: ignored, as on FreeBSD; an empty write does nothing. */
+	if (!(READ_ONCE(dev->flags) & IFF_UP) || !total)
+		return 0;
+	if (tuntap_is_tun(u)) {
+		ifhead = test_bit(TUNTAP_F_IFHEAD, &u->flags);
+		mru = TUNMRU + (ifhead ? sizeof(__be32) : 0);
+	}
+	if (total > mru)
+		return -EIO;
+	if (ifhead) {
+		if (len < sizeof(__be32))
+			return -EINVAL;
+		err = tuntap_ifhead_proto(from, &proto);
+		if (err)
+			return err;
+		len -= sizeof(__be32);
+	}
+
+	skb = tuntap_alloc_skb(u, len);
+	if (!skb) {
+		tuntap_count_drop(u, TUNTAP_DROP_RX_NOMEM);
+		return -ENOBUFS;
+	}
+	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
+		kfree_skb(skb);
+		return -EFAULT;
+	}
+	skb->dev = dev;
+	if (tuntap_is_tun(u)) {
+		skb_reset_mac_header(skb);
+		skb_reset_network_header(skb);
+		skb->protocol = proto;
+		skb->pkt_type = PACKET_HOST;
+	} else if (!tuntap_frame_wanted(u, skb)) {
+		tuntap_count_drop(u, TUNTAP_DROP_RX_FILTERED);
+		kfree_skb(skb);
+		return total;
+	}
+
+	tuntap_count_rx(u, len);
+	local_bh_disable();
+	netif_receive_skb(skb);
+	local_bh_enable();
+	return total;
+}

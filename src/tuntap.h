@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * if_tuntap: FreeBSD's tun(4), tap(4) and vmnet for Linux.
+ *
+ * A unit is a net_device whose private area is struct tuntap_unit.  An open
+ * character device file is a struct tuntap_file bound to at most one unit.
+ * Packets the stack sends out of a unit wait in the unit's ring until the
+ * file reads them; packets the file writes go straight into the stack.
+ *
+ * Locking, in one place:
+ *  - RTNL serialises every change of a unit's life: creation, destruction,
+ *    binding and unbinding a file, the driver's unit table, and namespace
+ *    moves.  Opens and last closes take it; the datapath never does.
+ *  - tuntap_unit.tfile and tuntap_file.unit are RCU pointers written under
+ *    RTNL.  The datapath reads them under RCU; a read or write system call
+ *    that must sleep pins the net_device with a reference (tuntap_get()),
+ *    which unregistration waits for after it has woken the sleepers.
+ *  - The ring has its own producer and consumer locks, so a reader and the
+ *    stack's transmit path never wait for each other.
+ *  - tuntap_unit.lock protects the few fields that ioctls change together
+ *    (mode bits that exclude each other, owner pid, remote MAC).
+ */
+#ifndef TUNTAP_H
+#define TUNTAP_H
+
+#include <linux/cdev.h>
+#include <linux/etherdevice.h>
+#include <linux/netdevice.h>
+#include <linux/ptr_ring.h>
+#include <linux/u64_stats_sync.h>
+#include <linux/xarray.h>
+#include <net/rtnetlink.h>
+
+#include "../include/net/if_tap.h"
+
+#define TUNTAP_VERSION		"1.0"
+#define TUNTAP_MAXUNIT		32767		/* FreeBSD's IF_MAXUNIT */
+#define TUNTAP_CLONE_MINOR	(TUNTAP_MAXUNIT + 1)
+#define TUNTAP_NR_MINORS	(TUNTAP_CLONE_MINOR + 1)
+#define TUNTAP_TXQLEN		500
+
+enum tuntap_kind {
+	TUNTAP_TUN,
+	TUNTAP_TAP,
+	TUNTAP_VMNET,
+	TUNTAP_NR_DRIVERS,
+};
+
+/* One per kind of unit: its names, its node major and its unit table. */
+struct tuntap_driver {
+	const char *name;		/* interface and node prefix */
+	enum tuntap_kind kind;
+	bool l2;			/* Ethernet (tap, vmnet) */
+	unsigned char ift_type;		/* FreeBSD's if_type for TUNGIFINFO */
+	struct rtnl_link_ops link_ops;
+	struct xarray units;		/* unit number -> tuntap_unit; RTNL */
+	dev_t devt;			/* minor N is unit N */
+	struct cdev cdev;
+	struct device *clone_node;	/* /dev/tun, /dev/tap, /dev/vmnet */
+};
+
+/* Bits of tuntap_unit.flags. */
+enum {
+	TUNTAP_F_IFHEAD,	/* tun: 4-byte family before each packet */
+	TUNTAP_F_LMODE,		/* tun: destination sockaddr before reads */
+	TUNTAP_F_TRANSIENT,	/* destroy on last close */
+	TUNTAP_F_DYING,		/* destruction started; opens get EBUSY */
+};
+
+/* Why a packet was dropped; each cause is counted apart. */
+enum tuntap_drop {
+	TUNTAP_DROP_TX_NOREADER,	/* sent while no file was open */
+	TUNTAP_DROP_TX_FULL,		/* read queue full */
+	TUNTAP_DROP_TX_FAMILY,		/* tun without IFHEAD: not IPv4 */
+	TUNTAP_DROP_TX_PURGED,		/* queued, then discarded by close */
+	TUNTAP_DROP_RX_FILTERED,	/* tap: runt, or unicast for others */
+	TUNTAP_DROP_RX_NOMEM,		/* write could not allocate */
+	TUNTAP_NR_DROPS,
+};
+
+struct tuntap_pcpu_stats {
+	u64_stats_t rx_packets;		/* written by the process */
+	u64_stats_t rx_bytes;
+	u64_stats_t tx_packets;		/* read by the process */
+	u64_stats_t tx_bytes;
+	struct u64_stats_sync syncp;
+};
+
+struct tuntap_file;
+
+/* Carried by a queued sk_buff from transmit to read(). */
+struct tuntap_skb_cb {
+	__be32 nexthop;			/* TUNSLMODE's destination */
+};
+
+#define TUNTAP_SKB_CB(skb)	((struct tuntap_skb_cb *)(skb)->cb)
+
+struct tuntap_unit {
+	struct net_device *dev;
+	const struct tuntap_driver *drv;
+	struct tuntap_file __rcu *tfile;	/* the open file, if any */
+	struct ptr_ring ring;			/* sk_buffs waiting for read() */
+	unsigned long flags;			/* TUNTAP_F_* */
+	int unit;
+	struct net *home;	/* created here; the unit dies with it */
+	struct device *node;	/* /dev/<name><unit> */
+	struct tuntap_pcpu_stats __percpu *stats;
+	atomic_long_t drops[TUNTAP_NR_DROPS];
+
+	spinlock_t lock;	/* the fields below and mode bits in flags */
+	struct pid *owner;	/* opener, or the last TUNSIFPID caller */
+	u32 baudrate;
+	u8 remote_mac[ETH_ALEN];
+};
+
+struct tuntap_file {
+	struct tuntap_unit __rcu *unit;	/* NULL once the unit is gone */
+	wait_queue_head_t wq;		/* blocked readers and pollers */
+	struct fasync_struct *fasync;	/* SIGIO receivers (FIOASYNC) */
+	struct rcu_head rcu;
+};
+
+/* main.c */
+extern struct tuntap_driver tuntap_drivers[TUNTAP_NR_DRIVERS];
+extern int tuntap_debug;
+extern bool tun_devfs_cloning, tap_devfs_cloning;
+extern bool tap_user_open, tap_up_on_open;
+extern struct class tuntap_class;
+
+#define tuntap_dbg(u, fmt, ...)						\
+	do {								\
+		if (READ_ONCE(tuntap_debug))				\
+			netdev_info((u)->dev, fmt, ##__VA_ARGS__);	\
+	} while (0)
+
+/* clone.c: unit numbers, creation, destruction, namespaces */
+int tuntap_create(struct tuntap_driver *drv, struct net *net, int unit,
+		  struct tuntap_unit **out);
+int tuntap_unit_init(struct tuntap_unit *u);
+void tuntap_unit_uninit(struct tuntap_unit *u);
+void tuntap_destroy(struct tuntap_unit *u);
+int tuntap_newlink(struct net *src_net, struct net_device *dev,
+		   struct nlattr *tb[], struct nlattr *data[],
+		   struct netlink_ext_ack *extack);
+int tuntap_clone_init(void);
+void tuntap_clone_exit(void);
+
+/* netdev.c: the network interface */
+void tuntap_setup_tun(struct net_device *dev);
+void tuntap_setup_tap(struct net_device *dev);
+void tuntap_setup_vmnet(struct net_device *dev);
+struct tuntap_unit *tuntap_unit_of(const struct net_device *dev);
+void tuntap_count_drop(struct tuntap_unit *u, enum tuntap_drop why);
+void tuntap_count_rx(struct tuntap_unit *u, unsigned int len);
+void tuntap_count_tx(struct tuntap_unit *u, unsigned int len);
+void tuntap_purge_ring(struct tuntap_unit *u);
+int tuntap_resize_ring(struct tuntap_unit *u);
+
+/* cdev.c: the character device */
+extern const struct file_operations tuntap_fops;
+struct tuntap_unit *tuntap_get(struct tuntap_file *tf);
+void tuntap_put(struct tuntap_unit *u);
+void tuntap_detach(struct tuntap_unit *u);
+
+/* packet.c: framing between user buffers and sk_buffs */
+ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
+			struct iov_iter *to);
+ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from);
+int tuntap_peek_len(struct tuntap_unit *u);
+
+/* ioctl.c */
+long tuntap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+
+static inline bool tuntap_is_tun(const struct tuntap_unit *u)
+{
+	return !u->drv->l2;
+}
+
+#endif /* TUNTAP_H */

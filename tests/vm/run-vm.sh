@@ -1,0 +1,41 @@
+#!/bin/sh
+# run-vm.sh KVER OUTDIR [TIMEOUT]: boot Debian's kernel KVER under QEMU with
+# the host's root shared read-only, run OUTDIR/job.sh inside, and leave
+# job.out, job.rc, dmesg.txt and console.log in OUTDIR.  Exits with the
+# job's status; 124 if the guest did not finish in time.
+set -eu
+kver=$1 out=$(realpath "$2") limit=${3:-1800}
+here=$(dirname "$(realpath "$0")")
+cache=${TT_CACHE:-$here/../../build/vm}
+mkdir -p "$cache"
+initrd=$cache/initramfs-$kver.gz
+if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ]; then
+	"$here/mkinitramfs.sh" "$kver" "$initrd"
+fi
+rm -f "$out/job.rc" "$out/job.out" "$out/dmesg.txt"
+
+# The guest log gets slub_debug's checks; a panic ends the VM at once.
+cmdline="console=ttyS0 panic=-1 slub_debug=FZPU mitigations=off"
+cmdline="$cmdline tt.init=$here/guest-init.sh ${TT_CMDLINE:-}"
+# This machine's /dev/kvm opens but does not run guests: TCG unless asked.
+accel=${TT_ACCEL:-tcg}
+set +e
+timeout -k 10 "$limit" qemu-system-x86_64 \
+	-machine pc,accel=$accel -cpu max -smp "${TT_CPUS:-2}" \
+	-m "${TT_MEM:-2048}" \
+	-nographic -no-reboot \
+	-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
+	< /dev/null > "$out/console.log" 2>&1
+status=$?
+set -e
+if [ $status -eq 124 ] || [ $status -eq 137 ]; then
+	echo "run-vm: guest on $kver did not finish within ${limit}s" >&2
+	exit 124
+fi
+if [ ! -f "$out/job.rc" ]; then
+	echo "run-vm: guest on $kver stopped before its job ended" >&2
+	exit 125
+fi
+exit "$(cat "$out/job.rc")"
