@@ -124,7 +124,7 @@ void tuntap_unit_uninit(struct tuntap_unit *u)
 	set_bit(TUNTAP_F_DYING, &u->flags);
 	tuntap_detach(u);
 	if (u->node)
-		device_destroy(&tuntap_class, MKDEV(MAJOR(drv->devt), u->unit));
+		device_unregister(u->node);
 	u->node = NULL;
 	xa_cmpxchg(&drv->units, u->unit, u, NULL, 0);
 }
@@ -186,11 +186,8 @@ int tuntap_newlink(struct net *src_net, struct net_device *dev,
 			return err;
 	}
 	err = register_netdevice(dev);
-	if (err) {
+	if (err)
 		tuntap_unpick_unit(u);
-		if (err == -EINVAL)
-			NL_SET_ERR_MSG(extack, "name must be the driver's name and a unit number 0-32767");
-	}
 	return err;
 }
 

@@ -56,19 +56,19 @@ struct tuntap_driver tuntap_drivers[TUNTAP_NR_DRIVERS] = {
 				       tuntap_setup_vmnet),
 };
 
+/* Units first: their nodes and files need the class and the major. */
 static void tuntap_driver_exit(struct tuntap_driver *drv)
 {
+	if (drv->link_ops.list.next)
+		rtnl_link_unregister(&drv->link_ops);
 	if (drv->clone_node)
-		device_destroy(&tuntap_class, MKDEV(MAJOR(drv->devt),
-						    TUNTAP_CLONE_MINOR));
+		device_unregister(drv->clone_node);
 	drv->clone_node = NULL;
 	if (drv->cdev.count)
 		cdev_del(&drv->cdev);
 	if (drv->devt)
 		unregister_chrdev_region(drv->devt, TUNTAP_NR_MINORS);
 	drv->devt = 0;
-	if (drv->link_ops.list.next)
-		rtnl_link_unregister(&drv->link_ops);
 	xa_destroy(&drv->units);
 }
 

@@ -26,4 +26,4 @@ cat /mnt/job.out
 dmesg > /mnt/dmesg.txt
 sync
 echo o > /proc/sysrq-trigger
-sleep 10
+while :; do sleep 1; done

@@ -1,0 +1,36 @@
+#!/bin/sh
+# build.sh: the module for every kernel from kernels.sh (build/KVER/), the
+# test programs and tools (build/tests/), and, when FreeBSD's seed is beside
+# the repository, its transient_tuntap test compiled against our headers.
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+jobs=$(nproc)
+
+for kver in $(scripts/kernels.sh); do
+	out=build/$kver
+	mkdir -p "$out/src" "$out/include"
+	cp -u src/*.c src/*.h src/Kbuild "$out/src/"
+	cp -ru include/net "$out/include/"
+	make -s -j"$jobs" -C "/lib/modules/$kver/build" M="$root/$out/src" \
+		${TT_KBUILD_FLAGS:-} modules
+	cp "$out/src/if_tuntap.ko" "$out/if_tuntap.ko"
+done
+
+make -s -C tests/c OUT="$root/build/tests"
+make -s -C tools OUT="$root/build/tools"
+
+# The seed keeps the commit as one line; its diff lines start with " +".
+seed=${TT_SEEDS:-$root/../shared/seeds}/000_8af2270b7b997bef.txt
+if [ -f "$seed" ]; then
+	python3 - "$seed" build/tests/transient_tuntap.c <<'PY'
+import sys
+text = open(sys.argv[1]).read()
+start = text.index("+++ b/tests/sys/net/transient_tuntap.c")
+body = text[start:].split("@@", 2)[2]
+lines = [l[1:] if l.startswith("+") else l for l in body.split(" +")[1:]]
+open(sys.argv[2], "w").write("\n".join(l.rstrip() for l in lines) + "\n")
+PY
+	cc -Wall -I include -o build/tests/transient_tuntap \
+		build/tests/transient_tuntap.c
+fi

@@ -1,0 +1,217 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+#include "tt.h"
+
+#include <arpa/inet.h>
+#include <netinet/icmp6.h>
+#include <netinet/ip.h>
+#include <netinet/ip6.h>
+#include <netinet/ip_icmp.h>
+#include <stdbool.h>
+
+
+static int tt_vsh(bool quiet, const char *fmt, va_list ap)
+{
+	char *cmd, *full;
+	int st;
+
+	if (vasprintf(&cmd, fmt, ap) < 0)
+		return -1;
+	if (asprintf(&full, quiet ? "(%s) >/dev/null 2>&1" : "%s", cmd) < 0)
+		return -1;
+	st = system(full);
+	free(cmd);
+	free(full);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+int tt_sh(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tt_vsh(false, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+int tt_sh_quiet(const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = tt_vsh(true, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+/* Open a node and report the unit's interface name. */
+int tt_open_unit(const char *path, char *name)
+{
+	struct ifreq ifr;
+	int fd = CHECK_OK(open(path, O_RDWR));
+
+	memset(&ifr, 0, sizeof(ifr));
+	CHECK_OK(ioctl(fd, TUNGIFNAME, &ifr));
+	if (name)
+		snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
+	return fd;
+}
+
+bool tt_if_exists(const char *name)
+{
+	return if_nametoindex(name) != 0;
+}
+
+bool tt_path_exists(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) == 0;
+}
+
+void tt_set_nonblock(int fd)
+{
+	int on = 1;
+
+	CHECK_OK(ioctl(fd, FIONBIO, &on));
+}
+
+bool tt_readable(int fd, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1 && (p.revents & POLLIN);
+}
+
+void tt_up(const char *name)
+{
+	CHECK_EQ(tt_sh("ip link set %s up", name), 0);
+}
+
+ssize_t tt_read_timeout(int fd, void *buf, size_t len, int ms)
+{
+	if (!tt_readable(fd, ms)) {
+		errno = ETIMEDOUT;
+		return -1;
+	}
+	return read(fd, buf, len);
+}
+
+uint16_t tt_csum(const void *data, size_t len, uint32_t sum)
+{
+	const uint8_t *p = data;
+
+	for (; len > 1; len -= 2, p += 2)
+		sum += (uint32_t)p[0] << 8 | p[1];
+	if (len)
+		sum += (uint32_t)p[0] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons(~sum & 0xffff);
+}
+
+static void tt_fill(uint8_t *p, size_t n, uint16_t seq)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(i * 7 + seq);
+}
+
+size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
+		     uint16_t id, uint16_t seq, size_t payload)
+{
+	struct ip *ip = (struct ip *)buf;
+	struct icmp *ic = (struct icmp *)(buf + sizeof(*ip));
+	size_t len = sizeof(*ip) + 8 + payload;
+
+	memset(buf, 0, len);
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_len = htons(len);
+	ip->ip_ttl = 64;
+	ip->ip_p = IPPROTO_ICMP;
+	inet_pton(AF_INET, src, &ip->ip_src);
+	inet_pton(AF_INET, dst, &ip->ip_dst);
+	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	ic->icmp_type = ICMP_ECHO;
+	ic->icmp_id = htons(id);
+	ic->icmp_seq = htons(seq);
+	tt_fill(buf + sizeof(*ip) + 8, payload, seq);
+	ic->icmp_cksum = tt_csum(ic, 8 + payload, 0);
+	return len;
+}
+
+size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
+		     uint16_t id, uint16_t seq, size_t payload)
+{
+	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
+	struct icmp6_hdr *ic = (struct icmp6_hdr *)(ip6 + 1);
+	size_t plen = sizeof(*ic) + payload;
+	uint32_t sum = 0;
+
+	memset(buf, 0, sizeof(*ip6) + plen);
+	ip6->ip6_flow = htonl(6u << 28);
+	ip6->ip6_plen = htons(plen);
+	ip6->ip6_nxt = IPPROTO_ICMPV6;
+	ip6->ip6_hlim = 64;
+	inet_pton(AF_INET6, src, &ip6->ip6_src);
+	inet_pton(AF_INET6, dst, &ip6->ip6_dst);
+	ic->icmp6_type = ICMP6_ECHO_REQUEST;
+	ic->icmp6_id = htons(id);
+	ic->icmp6_seq = htons(seq);
+	tt_fill((uint8_t *)(ic + 1), payload, seq);
+	/* Pseudo-header: addresses, length, next header. */
+	for (int i = 0; i < 16; i += 2) {
+		sum += (uint32_t)ip6->ip6_src.s6_addr[i] << 8 |
+		       ip6->ip6_src.s6_addr[i + 1];
+		sum += (uint32_t)ip6->ip6_dst.s6_addr[i] << 8 |
+		       ip6->ip6_dst.s6_addr[i + 1];
+	}
+	sum += plen + IPPROTO_ICMPV6;
+	ic->icmp6_cksum = tt_csum(ic, plen, sum);
+	return sizeof(*ip6) + plen;
+}
+
+static int tt_run_one(const struct tt_case *c)
+{
+	pid_t pid = fork();
+	int st;
+
+	if (pid == 0) {
+		alarm(60);
+		c->fn();
+		exit(0);
+	}
+	if (pid < 0 || waitpid(pid, &st, 0) < 0)
+		return 1;
+	if (WIFSIGNALED(st)) {
+		fprintf(stderr, "%s: killed by signal %d\n", c->name,
+			WTERMSIG(st));
+		return 1;
+	}
+	return WEXITSTATUS(st) != 0;
+}
+
+/* Run every case, or those named on the command line. */
+int tt_run(const struct tt_case *cases, int argc, char **argv)
+{
+	int failed = 0;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (const struct tt_case *c = cases; c->name; c++) {
+		bool wanted = argc < 2;
+
+		for (int i = 1; i < argc; i++)
+			wanted |= !strcmp(argv[i], c->name);
+		if (!wanted)
+			continue;
+		if (tt_run_one(c)) {
+			printf("not ok %s\n", c->name);
+			failed++;
+		} else {
+			printf("ok %s\n", c->name);
+		}
+	}
+	return failed != 0;
+}

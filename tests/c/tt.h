@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
+/*
+ * A small test harness for the guest: every case runs in its own child
+ * process with a time limit and prints "ok NAME" or "not ok NAME: why".
+ */
+#ifndef TT_H
+#define TT_H
+
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <net/if_tun.h>
+#include <net/if_tap.h>
+
+struct tt_case {
+	const char *name;
+	void (*fn)(void);
+};
+
+#define TT_FAIL(...)							\
+	do {								\
+		fprintf(stderr, "%s:%d: ", __FILE__, __LINE__);		\
+		fprintf(stderr, __VA_ARGS__);				\
+		fputc('\n', stderr);					\
+		exit(1);						\
+	} while (0)
+
+#define CHECK(cond)							\
+	do {								\
+		if (!(cond))						\
+			TT_FAIL("%s (errno %s)", #cond, strerror(errno)); \
+	} while (0)
+
+/* A system call that must succeed. */
+#define CHECK_OK(expr)							\
+	({								\
+		errno = 0;						\
+		long tt_r = (long)(expr);				\
+		if (tt_r < 0)						\
+			TT_FAIL("%s: %s", #expr, strerror(errno));	\
+		tt_r;							\
+	})
+
+/* A system call that must fail with @err. */
+#define CHECK_ERR(expr, err)						\
+	do {								\
+		errno = 0;						\
+		long tt_r = (long)(expr);				\
+		if (tt_r != -1 || errno != (err))			\
+			TT_FAIL("%s: got %ld (%s), want %s", #expr,	\
+				tt_r, strerror(errno), strerror(err));	\
+	} while (0)
+
+#define CHECK_EQ(a, b)							\
+	do {								\
+		long long tt_a = (long long)(a), tt_b = (long long)(b); \
+		if (tt_a != tt_b)					\
+			TT_FAIL("%s == %lld, want %s == %lld", #a, tt_a, \
+				#b, tt_b);				\
+	} while (0)
+
+int tt_run(const struct tt_case *cases, int argc, char **argv);
+int tt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tt_sh_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int tt_open_unit(const char *path, char *name);
+bool tt_if_exists(const char *name);
+bool tt_path_exists(const char *path);
+void tt_set_nonblock(int fd);
+bool tt_readable(int fd, int ms);
+void tt_up(const char *name);
+uint16_t tt_csum(const void *data, size_t len, uint32_t sum);
+size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
+		     uint16_t id, uint16_t seq, size_t payload);
+size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
+		     uint16_t id, uint16_t seq, size_t payload);
+ssize_t tt_read_timeout(int fd, void *buf, size_t len, int ms);
+
+#endif /* TT_H */

@@ -1,0 +1,73 @@
+# Shell test helpers, sourced by tests/cases/*.sh inside the guest.
+# tt_case NAME FUNCTION: run FUNCTION in a subshell that stops at the first
+# failing command, and print "ok NAME" or "not ok NAME" with its output.
+TT_ROOT=${TT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
+TT_BIN=$TT_ROOT/build/tests
+PATH=$TT_BIN:$PATH
+
+tt_case() {
+	name=$1
+	shift
+	log=/tmp/tt-case.log
+	(set -e; "$@") > "$log" 2>&1
+	rc=$?
+	if [ $rc -eq 0 ]; then
+		echo "ok $name"
+	else
+		echo "not ok $name"
+		sed 's/^/#   /' "$log"
+	fi
+}
+
+tt_skip() {
+	echo "skip $1 # $2"
+}
+
+# Fail the current case with a message.
+die() {
+	echo "$*" >&2
+	exit 1
+}
+
+# Expect COMMAND to fail with MESSAGE (strerror text) on its stderr.
+expect_fail() {
+	want=$1
+	shift
+	if out=$("$@" 2>&1); then
+		die "'$*' succeeded, expected '$want'"
+	fi
+	case "$out" in
+	*"$want"*) ;;
+	*) die "'$*' said '$out', expected '$want'" ;;
+	esac
+}
+
+# Start tt-hold on NODE in the background; sets HOLD_FIFO and HOLD_NAME.
+# Closing the unit's file is "hold_release".
+hold_open() {
+	HOLD_FIFO=$(mktemp -u /tmp/hold.XXXXXX)
+	mkfifo "$HOLD_FIFO"
+	tt-hold "$@" < "$HOLD_FIFO" > "$HOLD_FIFO.name" &
+	HOLD_PID=$!
+	exec 7> "$HOLD_FIFO"
+	for _ in $(seq 50); do
+		[ -s "$HOLD_FIFO.name" ] && break
+		sleep 0.1
+	done
+	HOLD_NAME=$(cat "$HOLD_FIFO.name")
+	[ -n "$HOLD_NAME" ] || die "tt-hold $* did not start"
+}
+
+hold_release() {
+	exec 7>&-
+	wait "$HOLD_PID"
+	rm -f "$HOLD_FIFO" "$HOLD_FIFO.name"
+}
+
+link_exists() {
+	ip link show dev "$1" > /dev/null 2>&1
+}
+
+ns_link_exists() {
+	ip netns exec "$1" ip link show dev "$2" > /dev/null 2>&1
+}

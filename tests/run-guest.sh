@@ -1,0 +1,37 @@
+#!/bin/sh
+# run-guest.sh KVER: the whole suite, inside the guest.  Loads the module,
+# runs every C test program and shell case, unloads the module, and ends
+# with "N passed, N failed".
+root=$(cd "$(dirname "$0")/.." && pwd)
+kver=$1
+export TT_ROOT=$root
+results=/tmp/results
+: > "$results"
+
+report() {
+	echo "$1" | tee -a "$results"
+}
+
+if insmod "$root/build/$kver/if_tuntap.ko"; then
+	report "ok module_loads"
+else
+	report "not ok module_loads"
+fi
+for prog in "$root"/build/tests/test_*; do
+	"$prog" 2>&1 | tee -a "$results"
+done
+for t in "$root"/tests/cases/*.sh; do
+	sh "$t" 2>&1 | tee -a "$results"
+done
+# Unloading destroys what is left; nothing may remain afterwards.
+if rmmod if_tuntap && [ ! -e /sys/module/if_tuntap ] &&
+	! ls /sys/class/net | grep -Eq '^(tun|tap|vmnet)[0-9]'; then
+	report "ok module_unloads_clean"
+else
+	report "not ok module_unloads_clean"
+fi
+passed=$(grep -c '^ok ' "$results")
+failed=$(grep -c '^not ok ' "$results")
+skipped=$(grep -c '^skip ' "$results")
+echo "guest $kver: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
