@@ -2,18 +2,18 @@
 /*
  * The few kernel interfaces that differ between the kernels we build for
  * (Debian's 6.1 and 6.12), each wrapped once here so the rest of the module
- * reads as plain current kernel code.
+ * reads as plain current kernel code.  The TUNTAP_HAVE_* switches come from
+ * feature tests in Kbuild.
  */
 #ifndef TUNTAP_COMPAT_H
 #define TUNTAP_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/fs.h>
 #include <linux/netdevice.h>
 
 static inline void tuntap_set_lltx(struct net_device *dev)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef TUNTAP_HAVE_DEV_LLTX
 	dev->lltx = true;
 #else
 	dev->features |= NETIF_F_LLTX;
@@ -23,7 +23,7 @@ static inline void tuntap_set_lltx(struct net_device *dev)
 /* f_getown() is not exported; FIOGETOWN needs the same answer. */
 static inline pid_t tuntap_getown(struct file *file)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 12, 0)
+#ifdef TUNTAP_HAVE_FILE_F_OWNER
 	struct fown_struct *fown = file_f_owner(file);
 #else
 	struct fown_struct *fown = &file->f_owner;
