@@ -114,6 +114,8 @@ static int tuntap_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	init_waitqueue_head(&tf->wq);
 
+	if (minor > TUNTAP_CLONE_MINOR)
+		minor -= TUNTAP_ALIAS_MINOR(0);	/* an alias: its unit */
 	rtnl_lock();
 	u = minor == TUNTAP_CLONE_MINOR ? NULL : xa_load(&drv->units, minor);
 	if (u) {

@@ -123,6 +123,9 @@ void tuntap_unit_uninit(struct tuntap_unit *u)
 
 	set_bit(TUNTAP_F_DYING, &u->flags);
 	tuntap_detach(u);
+	if (u->alias)
+		device_unregister(u->alias);
+	u->alias = NULL;
 	if (u->node)
 		device_unregister(u->node);
 	u->node = NULL;
@@ -223,6 +226,30 @@ static struct pernet_operations tuntap_net_ops = {
 	.pre_exit = tuntap_net_pre_exit,
 };
 
+/*
+ * As FreeBSD does, a renamed unit also answers to /dev/<new name>.  Best
+ * effort: a name another node of ours holds is skipped, and devtmpfs never
+ * replaces or removes a node that is not ours.
+ */
+static void tuntap_rename_alias(struct tuntap_unit *u)
+{
+	struct net_device *dev = u->dev;
+	struct device *alias;
+
+	ASSERT_RTNL();
+	if (u->alias)
+		device_unregister(u->alias);
+	u->alias = NULL;
+	if (!strcmp(dev->name, dev_name(u->node)))
+		return;
+	alias = device_create(&tuntap_class, NULL,
+			      MKDEV(MAJOR(u->drv->devt),
+				    TUNTAP_ALIAS_MINOR(u->unit)),
+			      u, "%s", dev->name);
+	if (!IS_ERR(alias))
+		u->alias = alias;
+}
+
 static int tuntap_netdev_event(struct notifier_block *nb,
 			       unsigned long event, void *ptr)
 {
@@ -234,6 +261,10 @@ static int tuntap_netdev_event(struct notifier_block *nb,
 	switch (event) {
 	case NETDEV_CHANGE_TX_QUEUE_LEN:
 		return notifier_from_errno(tuntap_resize_ring(u));
+	case NETDEV_CHANGENAME:
+		if (u->node)
+			tuntap_rename_alias(u);
+		break;
 	}
 	return NOTIFY_DONE;
 }

@@ -230,6 +230,64 @@ static const struct ethtool_ops tuntap_ethtool_ops = {
 	.get_link = ethtool_op_get_link,
 };
 
+/*
+ * /sys/class/net/<unit>/tuntap/: what FreeBSD's ifconfig shows of a unit
+ * ("Opened by PID") and what tuntapctl lists.
+ */
+static ssize_t owner_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct tuntap_unit *u = netdev_priv(to_net_dev(d));
+	pid_t pid;
+
+	spin_lock(&u->lock);
+	pid = pid_vnr(u->owner);
+	spin_unlock(&u->lock);
+	return sysfs_emit(buf, "%d\n", pid);
+}
+static DEVICE_ATTR_RO(owner);
+
+static ssize_t open_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	struct tuntap_unit *u = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%d\n", !!rcu_access_pointer(u->tfile));
+}
+static DEVICE_ATTR_RO(open);
+
+static ssize_t transient_show(struct device *d, struct device_attribute *attr,
+			      char *buf)
+{
+	struct tuntap_unit *u = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%d\n",
+			  test_bit(TUNTAP_F_TRANSIENT, &u->flags));
+}
+static DEVICE_ATTR_RO(transient);
+
+static ssize_t unit_show(struct device *d, struct device_attribute *attr,
+			 char *buf)
+{
+	struct tuntap_unit *u = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%s%d\n", u->drv->name, u->unit);
+}
+static DEVICE_ATTR_RO(unit);
+
+static struct attribute *tuntap_attrs[] = {
+	&dev_attr_owner.attr,
+	&dev_attr_open.attr,
+	&dev_attr_transient.attr,
+	&dev_attr_unit.attr,
+	NULL,
+};
+
+static const struct attribute_group tuntap_attr_group = {
+	.name = "tuntap",
+	.attrs = tuntap_attrs,
+};
+
 /* Last reference gone: nothing can reach the unit any more. */
 static void tuntap_free(struct net_device *dev)
 {
@@ -248,6 +306,7 @@ static void tuntap_setup_common(struct net_device *dev, enum tuntap_kind kind)
 	u->drv = &tuntap_drivers[kind];
 	spin_lock_init(&u->lock);
 	dev->ethtool_ops = &tuntap_ethtool_ops;
+	dev->sysfs_groups[0] = &tuntap_attr_group;
 	dev->needs_free_netdev = true;
 	dev->priv_destructor = tuntap_free;
 	dev->tx_queue_len = TUNTAP_TXQLEN;

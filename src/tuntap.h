@@ -35,8 +35,13 @@
 
 #define TUNTAP_VERSION		"1.0"
 #define TUNTAP_MAXUNIT		32767		/* FreeBSD's IF_MAXUNIT */
+/*
+ * Minors of a driver's major: unit N is N, the cloning node follows, and
+ * the alias node a renamed unit gets is ALIAS_MINOR(N).
+ */
 #define TUNTAP_CLONE_MINOR	(TUNTAP_MAXUNIT + 1)
-#define TUNTAP_NR_MINORS	(TUNTAP_CLONE_MINOR + 1)
+#define TUNTAP_ALIAS_MINOR(n)	(TUNTAP_CLONE_MINOR + 1 + (n))
+#define TUNTAP_NR_MINORS	TUNTAP_ALIAS_MINOR(TUNTAP_MAXUNIT + 1)
 #define TUNTAP_TXQLEN		500
 
 enum tuntap_kind {
@@ -103,7 +108,8 @@ struct tuntap_unit {
 	unsigned long flags;			/* TUNTAP_F_* */
 	int unit;
 	struct net *home;	/* created here; the unit dies with it */
-	struct device *node;	/* /dev/<name><unit> */
+	struct device *node;	/* /dev/<driver><unit> */
+	struct device *alias;	/* /dev/<interface name> after a rename; RTNL */
 	struct tuntap_pcpu_stats __percpu *stats;
 	atomic_long_t drops[TUNTAP_NR_DROPS];
 

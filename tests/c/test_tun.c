@@ -15,22 +15,14 @@
 #include <sys/epoll.h>
 
 
-#define A4 "10.77.0.1"		/* the interface */
-#define B4 "10.77.0.2"		/* the peer behind the file */
-#define A6 "fd77::1"
-#define B6 "fd77::2"
+#define A4 TT_A4
+#define B4 TT_B4
+#define A6 TT_A6
+#define B6 TT_B6
 
-/* A fresh, transient, addressed and up tun unit. */
 static int tun_ready(char *name)
 {
-	int one = 1;
-	int fd = tt_open_unit("/dev/tun", name);
-
-	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
-	CHECK_EQ(tt_sh("ip addr add " A4 " peer " B4 " dev %s && "
-		       "ip -6 addr add " A6 "/64 dev %s nodad && "
-		       "ip link set %s up", name, name, name), 0);
-	return fd;
+	return tt_tun_ready(name, true);
 }
 
 /* Read until a packet satisfying @want arrives (IPv6 chatter is skipped). */

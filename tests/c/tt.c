@@ -173,6 +173,94 @@ size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 	return sizeof(*ip6) + plen;
 }
 
+/* A fresh, transient, addressed and up tun unit. */
+int tt_tun_ready(char *name, bool ipv6)
+{
+	int one = 1;
+	int fd = tt_open_unit("/dev/tun", name);
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	CHECK_EQ(tt_sh("ip addr add " TT_A4 " peer " TT_B4 " dev %s", name), 0);
+	if (ipv6)
+		CHECK_EQ(tt_sh("ip -6 addr add " TT_A6 "/64 dev %s nodad", name), 0);
+	tt_up(name);
+	return fd;
+}
+
+long tt_sysfs_long(const char *fmt, ...)
+{
+	char path[256];
+	va_list ap;
+	long v = -1;
+	FILE *f;
+
+	va_start(ap, fmt);
+	vsnprintf(path, sizeof(path), fmt, ap);
+	va_end(ap);
+	f = fopen(path, "r");
+	if (!f)
+		TT_FAIL("%s: %s", path, strerror(errno));
+	if (fscanf(f, "%li", &v) != 1)
+		TT_FAIL("%s: not a number", path);
+	fclose(f);
+	return v;
+}
+
+long tt_stat(const char *ifname, const char *counter)
+{
+	return tt_sysfs_long("/sys/class/net/%s/statistics/%s", ifname, counter);
+}
+
+void tt_sysfs_write(const char *path, const char *value)
+{
+	FILE *f = fopen(path, "w");
+
+	if (!f || fputs(value, f) < 0 || fclose(f))
+		TT_FAIL("%s: %s", path, strerror(errno));
+}
+
+/* Read and discard whatever is queued; leaves the file non-blocking. */
+void tt_drain(int fd)
+{
+	char buf[2048];
+
+	tt_set_nonblock(fd);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
+	       uint16_t dport, const void *payload, size_t len)
+{
+	struct ip *ip = (struct ip *)buf;
+	uint8_t *udp = buf + sizeof(*ip);
+	size_t ulen = 8 + len;
+	uint32_t sum = 0;
+
+	memset(buf, 0, sizeof(*ip) + 8);
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_len = htons(sizeof(*ip) + ulen);
+	ip->ip_ttl = 64;
+	ip->ip_p = IPPROTO_UDP;
+	inet_pton(AF_INET, src, &ip->ip_src);
+	inet_pton(AF_INET, dst, &ip->ip_dst);
+	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	udp[0] = sport >> 8;
+	udp[1] = sport;
+	udp[2] = dport >> 8;
+	udp[3] = dport;
+	udp[4] = ulen >> 8;
+	udp[5] = ulen;
+	memcpy(udp + 8, payload, len);
+	for (int i = 0; i < 8; i += 2)
+		sum += (uint32_t)((uint8_t *)&ip->ip_src)[i] << 8 |
+		       ((uint8_t *)&ip->ip_src)[i + 1];
+	sum += IPPROTO_UDP + ulen;
+	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, sum);
+	return sizeof(*ip) + ulen;
+}
+
 static int tt_run_one(const struct tt_case *c)
 {
 	pid_t pid = fork();

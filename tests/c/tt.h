@@ -88,5 +88,17 @@ size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload);
 ssize_t tt_read_timeout(int fd, void *buf, size_t len, int ms);
+int tt_tun_ready(char *name, bool ipv6);
+long tt_stat(const char *ifname, const char *counter);
+long tt_sysfs_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void tt_sysfs_write(const char *path, const char *value);
+void tt_drain(int fd);
+size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
+	       uint16_t dport, const void *payload, size_t len);
+
+#define TT_A4 "10.77.0.1"	/* the interface */
+#define TT_B4 "10.77.0.2"	/* the peer behind the file */
+#define TT_A6 "fd77::1"
+#define TT_B6 "fd77::2"
 
 #endif /* TT_H */

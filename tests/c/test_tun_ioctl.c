@@ -1,0 +1,418 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * tun(4) requests (SPEC section 2) and who may open (section 3): one case
+ * per row, each asserting the exact result or errno.
+ */
+#include "tt.h"
+
+#include <arpa/inet.h>
+#include <linux/capability.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+
+#define PARAMS "/sys/module/if_tuntap/parameters/"
+
+static void tunsdebug_tungdebug_roundtrip(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), v = 3, got = -1;
+
+	CHECK_OK(ioctl(fd, TUNSDEBUG, &v));
+	CHECK_OK(ioctl(fd, TUNGDEBUG, &got));
+	CHECK_EQ(got, 3);
+	CHECK_EQ(tt_sysfs_long(PARAMS "debug"), 3);
+	v = 0;
+	CHECK_OK(ioctl(fd, TUNSDEBUG, &v));
+	CHECK_EQ(tt_sysfs_long(PARAMS "debug"), 0);
+	close(fd);
+}
+
+static void tungifinfo_reports_ppp_type_and_mtu(void)
+{
+	struct tuninfo ti;
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false);
+
+	memset(&ti, 0xff, sizeof(ti));
+	CHECK_OK(ioctl(fd, TUNGIFINFO, &ti));
+	CHECK_EQ(ti.type, IFT_PPP);
+	CHECK_EQ(ti.mtu, TUNMTU);
+	CHECK_EQ(ti.baudrate, 0);
+	close(fd);
+}
+
+static void tunsifinfo_sets_mtu_and_baudrate(void)
+{
+	struct tuninfo ti = { .baudrate = 9600, .mtu = 1400, .type = IFT_PPP };
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false);
+
+	CHECK_OK(ioctl(fd, TUNSIFINFO, &ti));
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), 1400);
+	memset(&ti, 0, sizeof(ti));
+	CHECK_OK(ioctl(fd, TUNGIFINFO, &ti));
+	CHECK_EQ(ti.mtu, 1400);
+	CHECK_EQ(ti.baudrate, 9600);
+	close(fd);
+}
+
+static void tunsifinfo_wrong_type_is_eprototype(void)
+{
+	struct tuninfo ti = { .mtu = 1280, .type = IFT_ETHER };
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false);
+
+	CHECK_ERR(ioctl(fd, TUNSIFINFO, &ti), EPROTOTYPE);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), TUNMTU);
+	close(fd);
+}
+
+static void tunsifinfo_refused_mtu_returns_stack_error(void)
+{
+	struct tuninfo ti = { .mtu = 10, .type = IFT_PPP };
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false);
+
+	CHECK_ERR(ioctl(fd, TUNSIFINFO, &ti), EINVAL);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), TUNMTU);
+	close(fd);
+}
+
+/* Send one echo request in and read the reply with @prefix bytes ahead. */
+static void echo_with_prefix(int fd, uint8_t *buf, size_t prefix, bool ifhead)
+{
+	uint32_t af = htonl(AF_INET);
+	uint8_t pkt[128];
+	size_t len, hl = ifhead ? 4 : 0;
+
+	memcpy(pkt, &af, 4);
+	len = tt_icmp4_echo(pkt + hl, TT_B4, TT_A4, 5, 5, 8);
+	tt_drain(fd);
+	CHECK_EQ(write(fd, pkt, hl + len), hl + len);
+	CHECK_EQ(tt_read_timeout(fd, buf, 2048, 3000), prefix + len);
+}
+
+static void tunslmode_prefixes_destination_sockaddr(void)
+{
+	uint8_t buf[2048];
+	struct sockaddr_in sin;
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, v = -1;
+
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	CHECK_OK(ioctl(fd, TUNSLMODE, &one));
+	CHECK_OK(ioctl(fd, TUNGIFHEAD, &v));
+	CHECK_EQ(v, 0);		/* LMODE clears IFHEAD */
+	echo_with_prefix(fd, buf, sizeof(sin), false);
+	memcpy(&sin, buf, sizeof(sin));
+	CHECK_EQ(sin.sin_family, AF_INET);
+	CHECK_EQ(sin.sin_addr.s_addr, inet_addr(TT_B4));
+	CHECK_EQ(buf[sizeof(sin)], 0x45);
+	close(fd);
+}
+
+static void tunsifhead_clears_lmode(void)
+{
+	uint8_t buf[2048];
+	uint32_t af;
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, v = -1;
+
+	CHECK_OK(ioctl(fd, TUNSLMODE, &one));
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	CHECK_OK(ioctl(fd, TUNGIFHEAD, &v));
+	CHECK_EQ(v, 1);
+	echo_with_prefix(fd, buf, 4, true);
+	memcpy(&af, buf, 4);
+	CHECK_EQ(ntohl(af), AF_INET);
+	close(fd);
+}
+
+static void tunsifmode_busy_while_up(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), mode = IFF_BROADCAST;
+
+	CHECK_ERR(ioctl(fd, TUNSIFMODE, &mode), EBUSY);
+	close(fd);
+}
+
+static void tunsifmode_switches_broadcast_and_back(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_open_unit("/dev/tun", name), one = 1;
+	int mode = IFF_BROADCAST | IFF_MULTICAST;
+	long flags;
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	CHECK_OK(ioctl(fd, TUNSIFMODE, &mode));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(flags & IFF_BROADCAST);
+	CHECK(!(flags & IFF_POINTOPOINT));
+	CHECK_EQ(tt_sh_quiet("ip link show %s | grep -q BROADCAST", name), 0);
+	mode = IFF_POINTOPOINT;
+	CHECK_OK(ioctl(fd, TUNSIFMODE, &mode));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(flags & IFF_POINTOPOINT);
+	CHECK(!(flags & (IFF_BROADCAST | IFF_MULTICAST)));
+	close(fd);
+}
+
+static void tunsifmode_other_values_einval(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_open_unit("/dev/tun", name), one = 1;
+	int bad[] = { 0, IFF_NOARP, IFF_BROADCAST | IFF_POINTOPOINT, -1 };
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_ERR(ioctl(fd, TUNSIFMODE, &bad[i]), EINVAL);
+	close(fd);
+}
+
+static void tunsifpid_records_caller(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false);
+	pid_t pid;
+	int st;
+
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tuntap/owner", name),
+		 getpid());
+	pid = fork();
+	if (pid == 0) {
+		CHECK_OK(ioctl(fd, TUNSIFPID));
+		_exit(0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK_EQ(st, 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tuntap/owner", name), pid);
+	close(fd);
+}
+
+static void tungifname_follows_rename_with_alias_node(void)
+{
+	struct ifreq ifr;
+	struct stat unit, alias;
+	char name[IFNAMSIZ], path[64];
+	int fd = tt_tun_ready(name, false);
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	CHECK_EQ(tt_sh("ip link set %s down && ip link set %s name vpntt0",
+		       name, name), 0);
+	CHECK_OK(ioctl(fd, TUNGIFNAME, &ifr));
+	CHECK(!strcmp(ifr.ifr_name, "vpntt0"));
+	CHECK_OK(stat(path, &unit));		/* the unit node stays */
+	CHECK_OK(stat("/dev/vpntt0", &alias));
+	CHECK(S_ISCHR(alias.st_mode));
+	CHECK_EQ(major(alias.st_rdev), major(unit.st_rdev));
+	/* The alias opens the same unit: busy, since we hold it. */
+	CHECK_ERR(open("/dev/vpntt0", O_RDWR), EBUSY);
+	CHECK_EQ(tt_sh("ip link set vpntt0 name vpntt1"), 0);
+	CHECK(!tt_path_exists("/dev/vpntt0"));
+	CHECK(tt_path_exists("/dev/vpntt1"));
+	close(fd);	/* transient: everything goes */
+	CHECK(!tt_path_exists("/dev/vpntt1"));
+	CHECK(!tt_path_exists(path));
+}
+
+static volatile sig_atomic_t sigio_seen;
+
+static void on_sigio(int sig)
+{
+	(void)sig;
+	sigio_seen = 1;
+}
+
+static void fioasync_signals_fiosetown_owner(void)
+{
+	uint8_t pkt[128];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, owner = 0;
+	size_t len = tt_icmp4_echo(pkt, TT_B4, TT_A4, 6, 6, 8);
+
+	signal(SIGIO, on_sigio);
+	CHECK_OK(ioctl(fd, FIOSETOWN, &(int){ getpid() }));
+	CHECK_OK(ioctl(fd, FIOGETOWN, &owner));
+	CHECK_EQ(owner, getpid());
+	CHECK_OK(ioctl(fd, FIOASYNC, &one));
+	CHECK_EQ(write(fd, pkt, len), len);	/* its reply is queued */
+	for (int i = 0; i < 300 && !sigio_seen; i++)
+		usleep(10000);
+	CHECK(sigio_seen);
+	close(fd);
+}
+
+static void tiocspgrp_sets_process_group_owner(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), pgrp = getpgrp(), v = 0;
+
+	CHECK_OK(ioctl(fd, TIOCSPGRP, &pgrp));
+	CHECK_OK(ioctl(fd, FIOGETOWN, &v));
+	CHECK_EQ(v, -pgrp);
+	CHECK_OK(ioctl(fd, TIOCGPGRP, &v));
+	CHECK_EQ(v, pgrp);
+	close(fd);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void blocking_read_interrupted_by_signal(void)
+{
+	struct sigaction sa = { .sa_handler = on_alarm };	/* no SA_RESTART */
+	char name[IFNAMSIZ], buf[2048];
+	int fd = tt_tun_ready(name, false);
+
+	CHECK_OK(sigaction(SIGALRM, &sa, NULL));
+	alarm(1);
+	CHECK_ERR(read(fd, buf, sizeof(buf)), EINTR);
+	close(fd);
+}
+
+static void drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	CHECK_OK(syscall(SYS_capget, &h, d));
+	d[cap / 32].effective &= ~(1u << (cap % 32));
+	CHECK_OK(syscall(SYS_capset, &h, d));
+}
+
+static void open_without_cap_net_admin_is_eperm(void)
+{
+	pid_t pid;
+	int st;
+
+	CHECK_EQ(tt_sh("ip link add tun4200 type bsdtun"), 0);
+	pid = fork();
+	if (pid == 0) {
+		drop_cap(CAP_NET_ADMIN);
+		CHECK_ERR(open("/dev/tun", O_RDWR), EPERM);
+		CHECK_ERR(open("/dev/tun4200", O_RDWR), EPERM);
+		exit(0);
+	}
+	waitpid(pid, &st, 0);
+	CHECK_EQ(tt_sh("ip link del tun4200"), 0);
+	CHECK_EQ(st, 0);
+}
+
+static void write_file(const char *path, const char *s)
+{
+	int fd = CHECK_OK(open(path, O_WRONLY));
+
+	CHECK_EQ(write(fd, s, strlen(s)), strlen(s));
+	close(fd);
+}
+
+/* A new user and network namespace: root there may make its own units. */
+static void userns_admin_creates_and_uses_own_units(void)
+{
+	char name[IFNAMSIZ], outside[IFNAMSIZ];
+	int one = 1, fd, held;
+
+	held = tt_open_unit("/dev/tun", outside);
+	CHECK_OK(ioctl(held, TUNSTRANSIENT, &one));
+	close(held);
+	CHECK_EQ(tt_sh("ip link add tun4300 type bsdtun"), 0);
+	CHECK_OK(unshare(CLONE_NEWUSER | CLONE_NEWNET));
+	write_file("/proc/self/setgroups", "deny");
+	write_file("/proc/self/uid_map", "0 0 1");
+	write_file("/proc/self/gid_map", "0 0 1");
+	fd = tt_open_unit("/dev/tun", name);
+	CHECK(if_nametoindex(name) != 0);	/* in our own namespace */
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	close(fd);
+	CHECK(if_nametoindex(name) == 0);
+	/* A unit of the initial namespace is not ours to open. */
+	CHECK_ERR(open("/dev/tun4300", O_RDWR), EPERM);
+}
+
+static void userns_cleanup(void)
+{
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		userns_admin_creates_and_uses_own_units();
+		exit(0);
+	}
+	int st;
+
+	waitpid(pid, &st, 0);
+	tt_sh("ip link del tun4300");
+	CHECK_EQ(st, 0);
+}
+
+static void cloning_disabled_is_enoent(void)
+{
+	char path[] = "/tmp/tun4400";
+	struct stat st;
+
+	CHECK_OK(stat("/dev/tun", &st));
+	CHECK_OK(mknod(path, S_IFCHR | 0600, makedev(major(st.st_rdev), 4400)));
+	tt_sysfs_write(PARAMS "tun_devfs_cloning", "0");
+	errno = 0;
+	int a = open("/dev/tun", O_RDWR), ea = errno;
+	int b = open(path, O_RDWR), eb = errno;
+
+	tt_sysfs_write(PARAMS "tun_devfs_cloning", "1");
+	unlink(path);
+	CHECK_EQ(a, -1);
+	CHECK_EQ(ea, ENOENT);
+	CHECK_EQ(b, -1);
+	CHECK_EQ(eb, ENOENT);
+}
+
+static void mknod_node_creates_missing_unit(void)
+{
+	char path[] = "/tmp/tun4500", name[IFNAMSIZ];
+	struct stat st;
+	int fd, one = 1;
+
+	CHECK_OK(stat("/dev/tun", &st));
+	CHECK_OK(mknod(path, S_IFCHR | 0600, makedev(major(st.st_rdev), 4500)));
+	fd = tt_open_unit(path, name);
+	unlink(path);
+	CHECK(!strcmp(name, "tun4500"));
+	CHECK(tt_path_exists("/dev/tun4500"));
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	close(fd);
+	CHECK(!tt_if_exists("tun4500"));
+}
+
+static const struct tt_case cases[] = {
+	{ "tunsdebug_tungdebug_roundtrip", tunsdebug_tungdebug_roundtrip },
+	{ "tungifinfo_reports_ppp_type_and_mtu", tungifinfo_reports_ppp_type_and_mtu },
+	{ "tunsifinfo_sets_mtu_and_baudrate", tunsifinfo_sets_mtu_and_baudrate },
+	{ "tunsifinfo_wrong_type_is_eprototype", tunsifinfo_wrong_type_is_eprototype },
+	{ "tunsifinfo_refused_mtu_returns_stack_error", tunsifinfo_refused_mtu_returns_stack_error },
+	{ "tunslmode_prefixes_destination_sockaddr", tunslmode_prefixes_destination_sockaddr },
+	{ "tunsifhead_clears_lmode", tunsifhead_clears_lmode },
+	{ "tunsifmode_busy_while_up", tunsifmode_busy_while_up },
+	{ "tunsifmode_switches_broadcast_and_back", tunsifmode_switches_broadcast_and_back },
+	{ "tunsifmode_other_values_einval", tunsifmode_other_values_einval },
+	{ "tunsifpid_records_caller", tunsifpid_records_caller },
+	{ "tungifname_follows_rename_with_alias_node", tungifname_follows_rename_with_alias_node },
+	{ "fioasync_signals_fiosetown_owner", fioasync_signals_fiosetown_owner },
+	{ "tiocspgrp_sets_process_group_owner", tiocspgrp_sets_process_group_owner },
+	{ "blocking_read_interrupted_by_signal", blocking_read_interrupted_by_signal },
+	{ "open_without_cap_net_admin_is_eperm", open_without_cap_net_admin_is_eperm },
+	{ "userns_admin_creates_and_uses_own_units", userns_cleanup },
+	{ "cloning_disabled_is_enoent", cloning_disabled_is_enoent },
+	{ "mknod_node_creates_missing_unit", mknod_node_creates_missing_unit },
+	{ NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	return tt_run(cases, argc, argv);
+}
