@@ -162,7 +162,8 @@ static void tuntap_purge_addresses(struct net_device *dev)
 static void tuntap_close_unit(struct tuntap_unit *u)
 {
 	struct net_device *dev = u->dev;
-	bool keep = u->drv->kind == TUNTAP_VMNET;
+	bool keep = u->drv->kind == TUNTAP_VMNET ||
+		    (u->drv->l2 && test_bit(TUNTAP_F_LINK0, &u->flags));
 	struct pid *owner;
 
 	ASSERT_RTNL();
@@ -177,6 +178,7 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 
 	tuntap_detach(u);
 	tuntap_purge_ring(u);
+	tuntap_set_vnet_hdr(u, 0);
 	if (!keep) {
 		dev_close(dev);
 		tuntap_purge_addresses(dev);
@@ -247,16 +249,19 @@ static ssize_t tuntap_read_iter(struct kiocb *iocb, struct iov_iter *to)
 	u = tuntap_get(tf);
 	if (!u)
 		return -ENXIO;
-	skb = tuntap_dequeue(u, tf, nonblock, &err);
-	if (skb) {
+	do {
+		skb = tuntap_dequeue(u, tf, nonblock, &err);
+		if (!skb) {
+			ret = err;
+			break;
+		}
 		ret = tuntap_put_user(u, skb, to);
 		if (ret < 0)
 			kfree_skb(skb);
 		else
 			consume_skb(skb);
-	} else {
-		ret = err;
-	}
+		/* A packet no header can describe is dropped; take the next. */
+	} while (ret == -EINVAL);
 	tuntap_put(u);
 	return ret;
 }

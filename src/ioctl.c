@@ -8,6 +8,7 @@
 #include <linux/sockios.h>
 #include <linux/termios.h>
 #include <linux/uaccess.h>
+#include <linux/virtio_net.h>
 
 #include "tuntap.h"
 #include "compat.h"
@@ -132,6 +133,58 @@ static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
 	return -ENOIOCTLCMD;
 }
 
+/* VMIO_SIOCSIFFLAGS: VMware's way to set flags; IFF_UP always. */
+static int tuntap_vmio_flags(struct tuntap_unit *u, unsigned int flags)
+{
+	struct net_device *dev = u->dev;
+	int err;
+
+	rtnl_lock();
+	flags = (dev->flags & ~0x0fffu) | (flags & 0x0fffu) | IFF_UP;
+	err = dev_change_flags(dev, flags, NULL);
+	rtnl_unlock();
+	return err;
+}
+
+/* Requests only tap and vmnet have; -ENOIOCTLCMD for anything else. */
+static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
+			     unsigned long arg)
+{
+	void __user *argp = (void __user *)arg;
+	u8 mac[ETH_ALEN];
+	int val;
+
+	switch (cmd) {
+	case VMIO_SIOCSIFFLAGS:
+		return tuntap_vmio_flags(u, arg);
+	case SIOCGIFADDR:	/* the remote side's MAC */
+		spin_lock(&u->lock);
+		ether_addr_copy(mac, u->remote_mac);
+		spin_unlock(&u->lock);
+		return copy_to_user(argp, mac, ETH_ALEN) ? -EFAULT : 0;
+	case SIOCSIFADDR:
+		if (copy_from_user(mac, argp, ETH_ALEN))
+			return -EFAULT;
+		spin_lock(&u->lock);
+		ether_addr_copy(u->remote_mac, mac);
+		spin_unlock(&u->lock);
+		return 0;
+	case TAPSVNETHDR:
+		if (get_user(val, (int __user *)argp))
+			return -EFAULT;
+		if (val != 0 && val != sizeof(struct virtio_net_hdr) &&
+		    val != sizeof(struct virtio_net_hdr_mrg_rxbuf))
+			return -EINVAL;
+		rtnl_lock();
+		tuntap_set_vnet_hdr(u, val);
+		rtnl_unlock();
+		return 0;
+	case TAPGVNETHDR:
+		return put_user(READ_ONCE(u->vnet_hdr_len), (int __user *)argp);
+	}
+	return -ENOIOCTLCMD;
+}
+
 /* Requests every driver has. */
 static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 				unsigned int cmd, unsigned long arg)
@@ -197,6 +250,8 @@ long tuntap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return -ENXIO;
 	if (tuntap_is_tun(u))
 		ret = tuntap_tun_ioctl(u, cmd, (int __user *)arg);
+	else
+		ret = tuntap_tap_ioctl(u, cmd, arg);
 	if (ret == -ENOIOCTLCMD)
 		ret = tuntap_common_ioctl(file, u, cmd, arg);
 	tuntap_put(u);

@@ -111,7 +111,7 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 	}
 	if (tuntap_is_tun(u)) {
 		if (!tuntap_tun_accepts(u, skb)) {
-			tuntap_count_drop(u, TUNTAP_DROP_TX_FAMILY);
+			tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
 			goto drop;
 		}
 		TUNTAP_SKB_CB(skb)->nexthop = 0;
@@ -190,9 +190,29 @@ static void tuntap_get_stats64(struct net_device *dev,
 	st->tx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_TX_NOREADER]) +
 			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_FULL]) +
 			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_PURGED]);
-	st->tx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_TX_FAMILY]);
+	st->tx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_TX_FRAMING]);
 	st->rx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_RX_FILTERED]);
 	st->rx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_RX_NOMEM]);
+}
+
+/* Offloads exist only while the reader takes a virtio-net header. */
+static netdev_features_t tuntap_fix_features(struct net_device *dev,
+					     netdev_features_t features)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+
+	if (!READ_ONCE(u->vnet_hdr_len))
+		features &= ~TUNTAP_OFFLOADS;
+	return features;
+}
+
+void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len)
+{
+	ASSERT_RTNL();
+	if (u->vnet_hdr_len == len)
+		return;
+	WRITE_ONCE(u->vnet_hdr_len, len);
+	netdev_update_features(u->dev);
 }
 
 static const struct net_device_ops tuntap_tun_ops = {
@@ -213,6 +233,7 @@ static const struct net_device_ops tuntap_tap_ops = {
 	.ndo_get_stats64 = tuntap_get_stats64,
 	.ndo_set_mac_address = eth_mac_addr,
 	.ndo_validate_addr = eth_validate_addr,
+	.ndo_fix_features = tuntap_fix_features,
 };
 
 static void tuntap_get_drvinfo(struct net_device *dev,
@@ -225,9 +246,43 @@ static void tuntap_get_drvinfo(struct net_device *dev,
 	strscpy(info->bus_info, u->drv->name, sizeof(info->bus_info));
 }
 
+/* ethtool -S: every drop cause apart, in enum tuntap_drop order. */
+static const char tuntap_drop_names[TUNTAP_NR_DROPS][ETH_GSTRING_LEN] = {
+	[TUNTAP_DROP_TX_NOREADER] = "tx_dropped_noreader",
+	[TUNTAP_DROP_TX_FULL] = "tx_dropped_full",
+	[TUNTAP_DROP_TX_FRAMING] = "tx_errors_framing",
+	[TUNTAP_DROP_TX_PURGED] = "tx_dropped_purged",
+	[TUNTAP_DROP_RX_FILTERED] = "rx_dropped_filtered",
+	[TUNTAP_DROP_RX_NOMEM] = "rx_errors_nomem",
+};
+
+static int tuntap_get_sset_count(struct net_device *dev, int sset)
+{
+	return sset == ETH_SS_STATS ? TUNTAP_NR_DROPS : -EOPNOTSUPP;
+}
+
+static void tuntap_get_strings(struct net_device *dev, u32 sset, u8 *buf)
+{
+	if (sset == ETH_SS_STATS)
+		memcpy(buf, tuntap_drop_names, sizeof(tuntap_drop_names));
+}
+
+static void tuntap_get_ethtool_stats(struct net_device *dev,
+				     struct ethtool_stats *stats, u64 *data)
+{
+	struct tuntap_unit *u = netdev_priv(dev);
+	int i;
+
+	for (i = 0; i < TUNTAP_NR_DROPS; i++)
+		data[i] = atomic_long_read(&u->drops[i]);
+}
+
 static const struct ethtool_ops tuntap_ethtool_ops = {
 	.get_drvinfo = tuntap_get_drvinfo,
 	.get_link = ethtool_op_get_link,
+	.get_sset_count = tuntap_get_sset_count,
+	.get_strings = tuntap_get_strings,
+	.get_ethtool_stats = tuntap_get_ethtool_stats,
 };
 
 /*
@@ -275,17 +330,57 @@ static ssize_t unit_show(struct device *d, struct device_attribute *attr,
 }
 static DEVICE_ATTR_RO(unit);
 
+/*
+ * FreeBSD's "ifconfig tap0 link0" keeps a tap up, with its addresses, when
+ * its file closes; Linux interfaces have no link0 flag, so it lives here.
+ */
+static ssize_t link0_show(struct device *d, struct device_attribute *attr,
+			  char *buf)
+{
+	struct tuntap_unit *u = netdev_priv(to_net_dev(d));
+
+	return sysfs_emit(buf, "%d\n", test_bit(TUNTAP_F_LINK0, &u->flags));
+}
+
+static ssize_t link0_store(struct device *d, struct device_attribute *attr,
+			   const char *buf, size_t len)
+{
+	struct net_device *dev = to_net_dev(d);
+	struct tuntap_unit *u = netdev_priv(dev);
+	bool on;
+
+	if (!ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN))
+		return -EPERM;
+	if (kstrtobool(buf, &on))
+		return -EINVAL;
+	assign_bit(TUNTAP_F_LINK0, &u->flags, on);
+	return len;
+}
+static DEVICE_ATTR_RW(link0);
+
 static struct attribute *tuntap_attrs[] = {
 	&dev_attr_owner.attr,
 	&dev_attr_open.attr,
 	&dev_attr_transient.attr,
 	&dev_attr_unit.attr,
+	&dev_attr_link0.attr,
 	NULL,
 };
+
+static umode_t tuntap_attr_visible(struct kobject *kobj, struct attribute *a,
+				   int n)
+{
+	struct net_device *dev = to_net_dev(kobj_to_dev(kobj));
+
+	if (a == &dev_attr_link0.attr && dev->type != ARPHRD_ETHER)
+		return 0;
+	return a->mode;
+}
 
 static const struct attribute_group tuntap_attr_group = {
 	.name = "tuntap",
 	.attrs = tuntap_attrs,
+	.is_visible = tuntap_attr_visible,
 };
 
 /* Last reference gone: nothing can reach the unit any more. */
@@ -337,6 +432,8 @@ static void tuntap_setup_ether(struct net_device *dev, enum tuntap_kind kind)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = TAPMRU - ETH_HLEN;
+	dev->hw_features = TUNTAP_OFFLOADS;
+	dev->features = TUNTAP_OFFLOADS;	/* fix_features masks them */
 	eth_hw_addr_random(dev);
 }
 

@@ -3,23 +3,50 @@
  * Framing: what one read() returns and what one write() must carry.
  * tun: an IPv4 packet; with IFHEAD, any supported packet after a 4-byte
  * address family in network order; with LMODE, reads are prefixed by the
- * destination as a struct sockaddr_in.  tap and vmnet: an Ethernet frame.
+ * destination as a struct sockaddr_in.  tap and vmnet: an Ethernet frame,
+ * after a virtio-net header (TAPSVNETHDR) that carries checksum and
+ * segmentation offload both ways.
  */
+
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/skbuff.h>
 #include <linux/socket.h>
+#include <linux/virtio_net.h>
 
 #include "tuntap.h"
 
-/* What read() prepends to @skb; returns its length. */
+/* Room for the longest header read() prepends. */
+#define TUNTAP_HDR_MAX	sizeof(struct sockaddr_in)
+
+/*
+ * The virtio-net header of a frame going to the reader; the 12-byte form's
+ * num_buffers stays 0, as nothing is merged.
+ */
+static int tuntap_vnet_header(struct tuntap_unit *u, const struct sk_buff *skb,
+			      void *buf)
+{
+	int len = READ_ONCE(u->vnet_hdr_len);
+
+	if (!len)
+		return 0;
+	memset(buf, 0, len);
+	if (virtio_net_hdr_from_skb(skb, buf, true, true, 0))
+		return -EINVAL;
+	return len;
+}
+
+/*
+ * What read() prepends to @skb: returns its length, or -EINVAL when no
+ * header can describe the packet.
+ */
 static int tuntap_read_header(struct tuntap_unit *u, const struct sk_buff *skb,
 			      void *buf)
 {
 	unsigned long flags = READ_ONCE(u->flags);
 
 	if (!tuntap_is_tun(u))
-		return 0;
+		return tuntap_vnet_header(u, skb, buf);
 	if (test_bit(TUNTAP_F_IFHEAD, &flags)) {
 		__be32 af = htonl(skb->protocol == htons(ETH_P_IPV6) ?
 				  AF_INET6 : AF_INET);
@@ -43,11 +70,16 @@ static int tuntap_read_header(struct tuntap_unit *u, const struct sk_buff *skb,
 ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 			struct iov_iter *to)
 {
-	u8 hdr[sizeof(struct sockaddr_in)];
-	size_t hlen, want, len;
+	u8 hdr[TUNTAP_HDR_MAX];
+	size_t want, len;
+	int hlen;
 
 	hlen = tuntap_read_header(u, skb, hdr);
-	want = min(hlen, iov_iter_count(to));
+	if (hlen < 0) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
+		return hlen;
+	}
+	want = min_t(size_t, hlen, iov_iter_count(to));
 	if (copy_to_iter(hdr, want, to) != want)
 		return -EFAULT;
 	len = min_t(size_t, skb->len, iov_iter_count(to));
@@ -59,14 +91,14 @@ ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 
 int tuntap_peek_len(struct tuntap_unit *u)
 {
-	u8 hdr[sizeof(struct sockaddr_in)];
+	u8 hdr[TUNTAP_HDR_MAX];
 	struct sk_buff *skb;
 	int len = 0;
 
 	spin_lock(&u->ring.consumer_lock);
 	skb = __ptr_ring_peek(&u->ring);
 	if (skb)
-		len = tuntap_read_header(u, skb, hdr) + skb->len;
+		len = max(tuntap_read_header(u, skb, hdr), 0) + skb->len;
 	spin_unlock(&u->ring.consumer_lock);
 	return len;
 }
@@ -114,17 +146,23 @@ static bool tuntap_frame_wanted(struct tuntap_unit *u, struct sk_buff *skb)
 	if (skb->len < ETH_HLEN)
 		return false;
 	skb->protocol = eth_type_trans(skb, dev);
-	return skb->pkt_type != PACKET_OTHERHOST || (dev->flags & IFF_PROMISC);
+	if (skb->pkt_type == PACKET_OTHERHOST && !(dev->flags & IFF_PROMISC))
+		return false;
+	skb_reset_network_header(skb);
+	skb_probe_transport_header(skb);
+	return true;
 }
 
 ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 {
+	struct virtio_net_hdr_mrg_rxbuf vnet;
 	struct net_device *dev = u->dev;
 	size_t total = iov_iter_count(from);
 	size_t len = total, mru = TAPMRU;
 	__be16 proto = htons(ETH_P_IP);
 	bool ifhead = false;
 	struct sk_buff *skb;
+	int vnet_len = 0;
 	int err;
 
 	/* Down: ignored, as on FreeBSD; an empty write does nothing. */
@@ -133,6 +171,9 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 	if (tuntap_is_tun(u)) {
 		ifhead = test_bit(TUNTAP_F_IFHEAD, &u->flags);
 		mru = TUNMRU + (ifhead ? sizeof(__be32) : 0);
+	} else {
+		vnet_len = READ_ONCE(u->vnet_hdr_len);
+		mru = TAPMRU + vnet_len;
 	}
 	if (total > mru)
 		return -EIO;
@@ -143,6 +184,13 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		if (err)
 			return err;
 		len -= sizeof(__be32);
+	}
+	if (vnet_len) {
+		if (len < vnet_len)
+			return -EINVAL;
+		if (!copy_from_iter_full(&vnet, vnet_len, from))
+			return -EFAULT;
+		len -= vnet_len;
 	}
 
 	skb = tuntap_alloc_skb(u, len);
@@ -155,6 +203,11 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		return -EFAULT;
 	}
 	skb->dev = dev;
+	/* Offsets in the header count from the frame's first byte. */
+	if (vnet_len && virtio_net_hdr_to_skb(skb, &vnet.hdr, true)) {
+		kfree_skb(skb);
+		return -EINVAL;
+	}
 	if (tuntap_is_tun(u)) {
 		skb_reset_mac_header(skb);
 		skb_reset_network_header(skb);

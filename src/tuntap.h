@@ -44,6 +44,15 @@
 #define TUNTAP_NR_MINORS	TUNTAP_ALIAS_MINOR(TUNTAP_MAXUNIT + 1)
 #define TUNTAP_TXQLEN		500
 
+/* What a tap with a virtio-net header offers the stack. */
+#ifdef TUNTAP_HAVE_VNET_USO
+#define TUNTAP_OFFLOAD_USO	NETIF_F_GSO_UDP_L4
+#else
+#define TUNTAP_OFFLOAD_USO	0
+#endif
+#define TUNTAP_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |	\
+			 NETIF_F_TSO6 | NETIF_F_TSO_ECN | TUNTAP_OFFLOAD_USO)
+
 enum tuntap_kind {
 	TUNTAP_TUN,
 	TUNTAP_TAP,
@@ -70,13 +79,17 @@ enum {
 	TUNTAP_F_LMODE,		/* tun: destination sockaddr before reads */
 	TUNTAP_F_TRANSIENT,	/* destroy on last close */
 	TUNTAP_F_DYING,		/* destruction started; opens get EBUSY */
+	TUNTAP_F_LINK0,		/* tap: close keeps it up (FreeBSD's link0) */
 };
 
 /* Why a packet was dropped; each cause is counted apart. */
 enum tuntap_drop {
 	TUNTAP_DROP_TX_NOREADER,	/* sent while no file was open */
 	TUNTAP_DROP_TX_FULL,		/* read queue full */
-	TUNTAP_DROP_TX_FAMILY,		/* tun without IFHEAD: not IPv4 */
+	TUNTAP_DROP_TX_FRAMING,		/* no way to frame it: tun without
+					 * IFHEAD and not IPv4, or no
+					 * virtio-net header describes it
+					 */
 	TUNTAP_DROP_TX_PURGED,		/* queued, then discarded by close */
 	TUNTAP_DROP_RX_FILTERED,	/* tap: runt, or unicast for others */
 	TUNTAP_DROP_RX_NOMEM,		/* write could not allocate */
@@ -106,6 +119,7 @@ struct tuntap_unit {
 	struct tuntap_file __rcu *tfile;	/* the open file, if any */
 	struct ptr_ring ring;			/* sk_buffs waiting for read() */
 	unsigned long flags;			/* TUNTAP_F_* */
+	int vnet_hdr_len;			/* tap: 0, 10 or 12; RTNL */
 	int unit;
 	struct net *home;	/* created here; the unit dies with it */
 	struct device *node;	/* /dev/<driver><unit> */
@@ -161,6 +175,7 @@ void tuntap_count_rx(struct tuntap_unit *u, unsigned int len);
 void tuntap_count_tx(struct tuntap_unit *u, unsigned int len);
 void tuntap_purge_ring(struct tuntap_unit *u);
 int tuntap_resize_ring(struct tuntap_unit *u);
+void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len);
 
 /* cdev.c: the character device */
 extern const struct file_operations tuntap_fops;
