@@ -183,7 +183,12 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 		dev_close(dev);
 		tuntap_purge_addresses(dev);
 	}
-	netif_carrier_off(dev);
+	/*
+	 * vmnet keeps its link up: Linux stops transmitting on a link that
+	 * is down, and vmnet must keep queueing frames for the next open.
+	 */
+	if (u->drv->kind != TUNTAP_VMNET)
+		netif_carrier_off(dev);
 	tuntap_dbg(u, "closed\n");
 	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags))
 		tuntap_destroy(u);

@@ -3,19 +3,20 @@
 # failing command, and print "ok NAME" or "not ok NAME" with its output.
 TT_ROOT=${TT_ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 TT_BIN=$TT_ROOT/build/tests
-PATH=$TT_BIN:$PATH
+PATH=$TT_BIN:$TT_ROOT/build/tools:$PATH
 
 tt_case() {
 	name=$1
 	shift
 	log=/tmp/tt-case.log
-	(set -e; "$@") > "$log" 2>&1
+	(set -ex; "$@") > "$log" 2>&1
 	rc=$?
 	if [ $rc -eq 0 ]; then
 		echo "ok $name"
+		grep '^# ' "$log" || true	# measurements worth keeping
 	else
 		echo "not ok $name"
-		sed 's/^/#   /' "$log"
+		tail -n 15 "$log" | sed "s/^/#   /"
 	fi
 }
 

@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * tap(4) and vmnet: Ethernet units, frame filtering, the remote MAC,
+ * VMIO_SIOCSIFFLAGS, virtio-net headers, close semantics and the tap
+ * module parameters (SPEC sections 1-3).
+ */
+#include "tt.h"
+
+#include <arpa/inet.h>
+#include <linux/capability.h>
+#include <linux/sockios.h>
+#include <linux/virtio_net.h>
+#include <net/ethernet.h>
+#include <netinet/if_ether.h>
+#include <sys/syscall.h>
+
+#define PARAMS "/sys/module/if_tuntap/parameters/"
+#define TAP_A4 "10.78.0.1"
+#define PEER4 "10.78.0.2"
+
+static const uint8_t peer_mac[6] = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x02 };
+
+static void read_mac(const char *name, uint8_t *mac)
+{
+	char path[128];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/net/%s/address", name);
+	f = fopen(path, "r");
+	CHECK(f);
+	CHECK_EQ(fscanf(f, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx", &mac[0], &mac[1],
+			&mac[2], &mac[3], &mac[4], &mac[5]), 6);
+	fclose(f);
+}
+
+/* A transient unit of @node, addressed and up. */
+static int tap_ready(const char *node, char *name)
+{
+	int one = 1, fd = tt_open_unit(node, name);
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	CHECK_EQ(tt_sh("ip addr add " TAP_A4 "/24 dev %s && ip link set %s up",
+		       name, name), 0);
+	return fd;
+}
+
+/* An ARP request from the peer for the tap's address. */
+static size_t arp_request(uint8_t *buf, const uint8_t *dst)
+{
+	struct ether_header *eh = (struct ether_header *)buf;
+	struct ether_arp *arp = (struct ether_arp *)(eh + 1);
+
+	memcpy(eh->ether_dhost, dst, 6);
+	memcpy(eh->ether_shost, peer_mac, 6);
+	eh->ether_type = htons(ETHERTYPE_ARP);
+	arp->arp_hrd = htons(ARPHRD_ETHER);
+	arp->arp_pro = htons(ETHERTYPE_IP);
+	arp->arp_hln = 6;
+	arp->arp_pln = 4;
+	arp->arp_op = htons(ARPOP_REQUEST);
+	memcpy(arp->arp_sha, peer_mac, 6);
+	inet_pton(AF_INET, PEER4, arp->arp_spa);
+	memset(arp->arp_tha, 0, 6);
+	inet_pton(AF_INET, TAP_A4, arp->arp_tpa);
+	return sizeof(*eh) + sizeof(*arp);
+}
+
+static bool is_arp_reply(const uint8_t *f, size_t n)
+{
+	const struct ether_header *eh = (const struct ether_header *)f;
+	const struct ether_arp *arp = (const struct ether_arp *)(eh + 1);
+
+	return n >= sizeof(*eh) + sizeof(*arp) &&
+	       eh->ether_type == htons(ETHERTYPE_ARP) &&
+	       arp->arp_op == htons(ARPOP_REPLY) &&
+	       !memcmp(eh->ether_dhost, peer_mac, 6);
+}
+
+/* Read frames until an ARP reply for the peer comes, skipping others. */
+static ssize_t read_arp_reply(int fd, uint8_t *buf, size_t skip)
+{
+	for (int i = 0; i < 50; i++) {
+		ssize_t n = tt_read_timeout(fd, buf, 2048, 3000);
+
+		if (n < 0)
+			return n;
+		if ((size_t)n > skip && is_arp_reply(buf + skip, n - skip))
+			return n;
+	}
+	errno = ENOMSG;
+	return -1;
+}
+
+static void tap_clone_open_creates_ethernet_unit(void)
+{
+	struct tapinfo ti;
+	uint8_t mac[6];
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+
+	CHECK(!strncmp(name, "tap", 3));
+	CHECK(tt_path_exists("/dev/tap"));
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/type", name), 1);
+	read_mac(name, mac);
+	CHECK(mac[0] & 0x02);		/* locally administered */
+	CHECK(!(mac[0] & 0x01));	/* unicast */
+	CHECK_OK(ioctl(fd, TAPGIFINFO, &ti));
+	CHECK_EQ(ti.type, IFT_ETHER);
+	CHECK_EQ(ti.mtu, 1500);
+	ti.type = IFT_PPP;
+	CHECK_ERR(ioctl(fd, TAPSIFINFO, &ti), EPROTOTYPE);
+	close(fd);
+	CHECK(!tt_if_exists(name));
+}
+
+static void vmnet_clone_open_creates_ethernet_unit(void)
+{
+	char name[IFNAMSIZ], path[64];
+	int fd = tap_ready("/dev/vmnet", name);
+
+	CHECK(!strncmp(name, "vmnet", 5));
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	CHECK(tt_path_exists(path));
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/type", name), 1);
+	close(fd);
+	CHECK(!tt_if_exists(name));
+}
+
+static void tap_arp_request_gets_whole_reply_frame(void)
+{
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[128], buf[2048], mac[6];
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+	size_t len = arp_request(frame, bcast);
+
+	read_mac(name, mac);
+	CHECK_EQ(write(fd, frame, len), len);
+	CHECK(read_arp_reply(fd, buf, 0) >= 42);
+	CHECK(!memcmp(buf + 6, mac, 6));	/* from the tap's MAC */
+	close(fd);
+}
+
+static void tap_runt_and_foreign_unicast_dropped_and_counted(void)
+{
+	uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
+	uint8_t frame[128] = { 0 };
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+	long rx = tt_stat(name, "rx_packets"), drop = tt_stat(name, "rx_dropped");
+	size_t len;
+
+	CHECK_EQ(write(fd, frame, 13), 13);		/* runt: silent */
+	CHECK_EQ(tt_stat(name, "rx_dropped"), drop + 1);
+	len = arp_request(frame, other);
+	CHECK_EQ(write(fd, frame, len), len);		/* not for us */
+	CHECK_EQ(tt_stat(name, "rx_dropped"), drop + 2);
+	CHECK_EQ(tt_stat(name, "rx_packets"), rx);
+	CHECK_EQ(tt_sh("ip link set %s promisc on", name), 0);
+	CHECK_EQ(write(fd, frame, len), len);		/* now taken */
+	CHECK_EQ(tt_stat(name, "rx_packets"), rx + 1);
+	CHECK_EQ(tt_sh_quiet("ethtool -S %s | grep -q 'rx_dropped_filtered: 2'",
+			     name), 0);
+	close(fd);
+}
+
+static void tap_multicast_and_broadcast_pass(void)
+{
+	uint8_t mcast[6] = { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 };
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[128];
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+	long rx = tt_stat(name, "rx_packets");
+	size_t len = arp_request(frame, mcast);
+
+	CHECK_EQ(write(fd, frame, len), len);
+	len = arp_request(frame, bcast);
+	CHECK_EQ(write(fd, frame, len), len);
+	CHECK_EQ(tt_stat(name, "rx_packets"), rx + 2);
+	close(fd);
+}
+
+static void tap_siocgifaddr_siocsifaddr_remote_mac(void)
+{
+	uint8_t mac[6], got[6], set[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+
+	read_mac(name, mac);
+	CHECK_OK(ioctl(fd, SIOCGIFADDR, got));
+	CHECK(!memcmp(got, mac, 6));		/* starts as our own */
+	CHECK_OK(ioctl(fd, SIOCSIFADDR, set));
+	CHECK_OK(ioctl(fd, SIOCGIFADDR, got));
+	CHECK(!memcmp(got, set, 6));
+	read_mac(name, got);
+	CHECK(!memcmp(got, mac, 6));		/* the interface's is unchanged */
+	close(fd);
+}
+
+static void vmio_siocsifflags_sets_flags_and_up(void)
+{
+	char name[IFNAMSIZ];
+	int one = 1, fd = tt_open_unit("/dev/vmnet", name);
+	long flags;
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	CHECK_OK(ioctl(fd, VMIO_SIOCSIFFLAGS, IFF_PROMISC));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(flags & IFF_UP);			/* forced */
+	CHECK(flags & IFF_PROMISC);
+	CHECK(flags & IFF_MULTICAST);		/* outside the mask: kept */
+	CHECK(flags & IFF_BROADCAST);		/* cannot change: kept */
+	CHECK_OK(ioctl(fd, VMIO_SIOCSIFFLAGS, 0));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(flags & IFF_UP);
+	CHECK(!(flags & IFF_PROMISC));
+	close(fd);
+}
+
+static void tapsvnethdr_accepts_0_10_12_only(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name), v, got;
+	int bad[] = { -1, 1, 4, 8, 11, 13, 20, 1 << 20 };
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK_ERR(ioctl(fd, TAPSVNETHDR, &bad[i]), EINVAL);
+	for (v = 0; v <= 12; v += 2) {
+		if (v != 0 && v != 10 && v != 12)
+			continue;
+		CHECK_OK(ioctl(fd, TAPSVNETHDR, &v));
+		CHECK_OK(ioctl(fd, TAPGVNETHDR, &got));
+		CHECK_EQ(got, v);
+	}
+	close(fd);
+}
+
+static void tapsvnethdr_switches_offloads(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name), v = 10;
+
+	CHECK(tt_sh_quiet("ethtool -k %s | grep -q '^tcp-segmentation-offload: on'",
+			  name) != 0);
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &v));
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^tcp-segmentation-offload: on'",
+			     name), 0);
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^tx-checksumming: on'",
+			     name), 0);
+	v = 0;
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &v));
+	CHECK(tt_sh_quiet("ethtool -k %s | grep -q '^tcp-segmentation-offload: on'",
+			  name) != 0);
+	close(fd);
+}
+
+static void tap_vnet_header_frames_both_ways(void)
+{
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[256], buf[2048];
+	struct virtio_net_hdr_mrg_rxbuf hdr = { .num_buffers = 7 };
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name), v = 12;
+	size_t len;
+
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &v));
+	memcpy(frame, &hdr, 12);
+	len = arp_request(frame + 12, bcast) + 12;
+	CHECK_EQ(write(fd, frame, len), len);
+	CHECK(read_arp_reply(fd, buf, 12) > 12);
+	memcpy(&hdr, buf, 12);
+	CHECK_EQ(hdr.hdr.gso_type, VIRTIO_NET_HDR_GSO_NONE);
+	CHECK_EQ(hdr.num_buffers, 0);
+	/* Shorter than its header: EINVAL; the MRU counts the header. */
+	CHECK_ERR(write(fd, frame, 11), EINVAL);
+	{
+		static uint8_t big[TAPMRU + 16];
+
+		CHECK_EQ(write(fd, big, TAPMRU + 12), TAPMRU + 12);
+		CHECK_ERR(write(fd, big, TAPMRU + 13), EIO);
+	}
+	/* A header the stack rejects: a checksum to fill in past the end. */
+	hdr.hdr.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	hdr.hdr.csum_start = 1000;
+	hdr.hdr.csum_offset = 6;
+	memcpy(frame, &hdr, 12);
+	CHECK_ERR(write(fd, frame, len), EINVAL);
+	close(fd);
+}
+
+static void tap_close_drops_addresses_unless_link0(void)
+{
+	char name[IFNAMSIZ], path[64], attr[128];
+	int zero = 0, fd = tap_ready("/dev/tap", name);
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
+	close(fd);
+	CHECK(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name) != 0);
+	CHECK(tt_sh_quiet("ip link show %s | grep -q '[<,]UP[,>]'", name) != 0);
+
+	snprintf(attr, sizeof(attr), "/sys/class/net/%s/tuntap/link0", name);
+	tt_sysfs_write(attr, "1");
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = tt_open_unit(path, NULL);
+	CHECK_EQ(tt_sh("ip addr add " TAP_A4 "/24 dev %s && ip link set %s up",
+		       name, name), 0);
+	close(fd);
+	CHECK_EQ(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name), 0);
+	CHECK_EQ(tt_sh_quiet("ip link show %s | grep -q '[<,]UP[,>]'", name), 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/carrier", name), 0);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
+static void vmnet_close_keeps_addresses_and_queues_frames(void)
+{
+	char name[IFNAMSIZ], path[64];
+	uint8_t buf[2048];
+	int zero = 0, fd = tap_ready("/dev/vmnet", name), n = 0;
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
+	close(fd);
+	CHECK_EQ(tt_sh_quiet("ip addr show dev %s | grep -q 'inet " TAP_A4 "'",
+			     name), 0);
+	CHECK_EQ(tt_sh_quiet("ip link show %s | grep -q '[<,]UP[,>]'", name), 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/carrier", name), 1);
+	/* Sent while closed: kept for the next open, as FreeBSD does. */
+	CHECK_EQ(tt_sh("ip neigh replace " PEER4 " lladdr 02:00:5e:00:00:02 "
+		       "dev %s", name), 0);
+	CHECK_EQ(tt_sh("ping -c 3 -i 0.2 -W 1 " PEER4 " >/dev/null"), 1);
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	fd = tt_open_unit(path, NULL);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/carrier", name), 1);
+	tt_set_nonblock(fd);
+	while (read(fd, buf, sizeof(buf)) > 0)
+		n++;
+	CHECK(n >= 3);
+	close(fd);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
+static void drop_net_admin(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	CHECK_OK(syscall(SYS_capget, &h, d));
+	d[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
+	CHECK_OK(syscall(SYS_capset, &h, d));
+}
+
+static void tap_user_open_allows_unprivileged_open(void)
+{
+	pid_t pid;
+	int st;
+
+	tt_sysfs_write(PARAMS "tap_user_open", "0");
+	pid = fork();
+	if (pid == 0) {
+		drop_net_admin();
+		CHECK_ERR(open("/dev/tap", O_RDWR), EPERM);
+		CHECK_ERR(open("/dev/vmnet", O_RDWR), EPERM);
+		tt_sysfs_write(PARAMS "tap_user_open", "1");
+		int fd = tt_open_unit("/dev/tap", NULL), one = 1;
+
+		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+		close(fd);
+		CHECK_ERR(open("/dev/tun", O_RDWR), EPERM);	/* tun: never */
+		exit(0);
+	}
+	waitpid(pid, &st, 0);
+	tt_sysfs_write(PARAMS "tap_user_open", "0");
+	CHECK_EQ(st, 0);
+}
+
+static void tap_up_on_open_brings_interface_up(void)
+{
+	char name[IFNAMSIZ];
+	int one = 1, fd;
+	long flags;
+
+	tt_sysfs_write(PARAMS "tap_up_on_open", "1");
+	fd = tt_open_unit("/dev/tap", name);
+	tt_sysfs_write(PARAMS "tap_up_on_open", "0");
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(flags & IFF_UP);
+	close(fd);
+	fd = tt_open_unit("/dev/tap", name);
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
+	CHECK(!(flags & IFF_UP));
+	close(fd);
+}
+
+static void tap_devfs_cloning_disabled_is_enoent(void)
+{
+	tt_sysfs_write(PARAMS "tap_devfs_cloning", "0");
+	errno = 0;
+	int a = open("/dev/tap", O_RDWR), ea = errno;
+	int b = open("/dev/vmnet", O_RDWR), eb = errno;
+
+	tt_sysfs_write(PARAMS "tap_devfs_cloning", "1");
+	CHECK_EQ(a, -1);
+	CHECK_EQ(ea, ENOENT);
+	CHECK_EQ(b, -1);
+	CHECK_EQ(eb, ENOENT);
+}
+
+static void tap_link_state_and_ethtool(void)
+{
+	char name[IFNAMSIZ];
+	int zero = 0, fd = tap_ready("/dev/tap", name);
+
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/carrier", name), 1);
+	CHECK_EQ(tt_sh_quiet("ethtool %s | grep -q 'Link detected: yes'", name), 0);
+	CHECK_EQ(tt_sh_quiet("ethtool -i %s | grep -q '^driver: if_tuntap'", name), 0);
+	CHECK_EQ(tt_sh_quiet("ethtool -i %s | grep -q '^version: 1.0'", name), 0);
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
+	close(fd);
+	CHECK_EQ(tt_sh_quiet("ethtool %s | grep -q 'Link detected: no'", name), 0);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
+/* What tcpdump captures on the tap is what was written, byte for byte. */
+static void tap_tcpdump_captures_written_frames(void)
+{
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[128], cap[4096];
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name);
+	size_t len = arp_request(frame, bcast);
+	ssize_t n = 0;
+
+	unlink("/tmp/tap.pcap");
+	CHECK_EQ(tt_sh("tcpdump -i %s -U -c 1 -w /tmp/tap.pcap arp "
+		       "2>/tmp/tcpdump.err & "
+		       "for i in $(seq 100); do grep -q listening /tmp/tcpdump.err "
+		       "&& break; sleep 0.1; done", name), 0);
+	CHECK_EQ(write(fd, frame, len), len);
+	CHECK_EQ(tt_sh("for i in $(seq 100); do pgrep -x tcpdump >/dev/null || "
+		       "break; sleep 0.1; done; ! pgrep -x tcpdump"), 0);
+	int pf = CHECK_OK(open("/tmp/tap.pcap", O_RDONLY));
+
+	n = read(pf, cap, sizeof(cap));
+	close(pf);
+	/* pcap: 24-byte file header, 16-byte record header, the frame. */
+	CHECK_EQ(n, 24 + 16 + (ssize_t)len);
+	CHECK(!memcmp(cap + 40, frame, len));
+	close(fd);
+}
+
+static const struct tt_case cases[] = {
+	{ "tap_clone_open_creates_ethernet_unit", tap_clone_open_creates_ethernet_unit },
+	{ "vmnet_clone_open_creates_ethernet_unit", vmnet_clone_open_creates_ethernet_unit },
+	{ "tap_arp_request_gets_whole_reply_frame", tap_arp_request_gets_whole_reply_frame },
+	{ "tap_runt_and_foreign_unicast_dropped_and_counted", tap_runt_and_foreign_unicast_dropped_and_counted },
+	{ "tap_multicast_and_broadcast_pass", tap_multicast_and_broadcast_pass },
+	{ "tap_siocgifaddr_siocsifaddr_remote_mac", tap_siocgifaddr_siocsifaddr_remote_mac },
+	{ "vmio_siocsifflags_sets_flags_and_up", vmio_siocsifflags_sets_flags_and_up },
+	{ "tapsvnethdr_accepts_0_10_12_only", tapsvnethdr_accepts_0_10_12_only },
+	{ "tapsvnethdr_switches_offloads", tapsvnethdr_switches_offloads },
+	{ "tap_vnet_header_frames_both_ways", tap_vnet_header_frames_both_ways },
+	{ "tap_close_drops_addresses_unless_link0", tap_close_drops_addresses_unless_link0 },
+	{ "vmnet_close_keeps_addresses_and_queues_frames", vmnet_close_keeps_addresses_and_queues_frames },
+	{ "tap_user_open_allows_unprivileged_open", tap_user_open_allows_unprivileged_open },
+	{ "tap_up_on_open_brings_interface_up", tap_up_on_open_brings_interface_up },
+	{ "tap_devfs_cloning_disabled_is_enoent", tap_devfs_cloning_disabled_is_enoent },
+	{ "tap_link_state_and_ethtool", tap_link_state_and_ethtool },
+	{ "tap_tcpdump_captures_written_frames", tap_tcpdump_captures_written_frames },
+	{ NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	return tt_run(cases, argc, argv);
+}
