@@ -242,6 +242,12 @@ static void tuntap_rename_alias(struct tuntap_unit *u)
 	u->alias = NULL;
 	if (!strcmp(dev->name, dev_name(u->node)))
 		return;
+	/* Checked first: sysfs complains loudly about duplicate names. */
+	alias = class_find_device_by_name(&tuntap_class, dev->name);
+	if (alias) {
+		put_device(alias);
+		return;
+	}
 	alias = device_create(&tuntap_class, NULL,
 			      MKDEV(MAJOR(u->drv->devt),
 				    TUNTAP_ALIAS_MINOR(u->unit)),

@@ -215,6 +215,13 @@ static void tungifname_follows_rename_with_alias_node(void)
 	CHECK_EQ(tt_sh("ip link set vpntt0 name vpntt1"), 0);
 	CHECK(!tt_path_exists("/dev/vpntt0"));
 	CHECK(tt_path_exists("/dev/vpntt1"));
+	/* A name another node has: no alias, and no complaint in the log. */
+	CHECK_EQ(tt_sh("ip link set vpntt1 name tap"), 0);
+	CHECK_OK(ioctl(fd, TUNGIFNAME, &ifr));
+	CHECK(!strcmp(ifr.ifr_name, "tap"));
+	CHECK_OK(stat("/dev/tap", &alias));
+	CHECK(major(alias.st_rdev) != major(unit.st_rdev));
+	CHECK_EQ(tt_sh("ip link set tap name vpntt1"), 0);
 	close(fd);	/* transient: everything goes */
 	CHECK(!tt_path_exists("/dev/vpntt1"));
 	CHECK(!tt_path_exists(path));
