@@ -16,6 +16,9 @@
 
 #include "tuntap.h"
 
+/* Largest packet taken from the page fragment cache in one piece. */
+#define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - NET_SKB_PAD - NET_IP_ALIGN)
+
 /* Room for the longest header read() prepends. */
 #define TUNTAP_HDR_MAX	sizeof(struct sockaddr_in)
 
@@ -121,12 +124,23 @@ static int tuntap_ifhead_proto(struct iov_iter *from, __be16 *proto)
 	return -EAFNOSUPPORT;
 }
 
+/*
+ * Packets up to a page come from the per-CPU page fragment cache, as a
+ * NIC's would, which costs far less than a kmalloc()ed head; larger ones
+ * are built from pages.  Either way a shortage is ENOBUFS.
+ */
 static struct sk_buff *tuntap_alloc_skb(struct tuntap_unit *u, size_t len)
 {
 	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(NET_IP_ALIGN));
 	struct sk_buff *skb;
 	int err;
 
+	if (len == linear && len <= TUNTAP_FRAG_MAX) {
+		skb = netdev_alloc_skb_ip_align(u->dev, len);
+		if (skb)
+			skb_put(skb, len);
+		return skb;
+	}
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, len - linear,
 				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
 	if (!skb)
