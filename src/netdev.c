@@ -102,8 +102,8 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 	struct tuntap_unit *u = netdev_priv(dev);
 	struct tuntap_file *tf;
 
-	rcu_read_lock();
-	tf = rcu_dereference(u->tfile);
+	/* The core transmits with BH off: that is our RCU read section. */
+	tf = rcu_dereference_bh(u->tfile);
 	/* vmnet keeps queueing while closed; the others drop. */
 	if (!tf && u->drv->kind != TUNTAP_VMNET) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_NOREADER);
@@ -133,11 +133,9 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 			wake_up_interruptible_poll(&tf->wq, EPOLLIN | EPOLLRDNORM);
 		kill_fasync(&tf->fasync, SIGIO, POLL_IN);
 	}
-	rcu_read_unlock();
 	return NETDEV_TX_OK;
 
 drop:
-	rcu_read_unlock();
 	kfree_skb(skb);
 	return NETDEV_TX_OK;
 }

@@ -16,8 +16,9 @@
 
 #include "tuntap.h"
 
-/* Largest packet taken from the page fragment cache in one piece. */
-#define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - NET_SKB_PAD - NET_IP_ALIGN)
+/* Head room of a written packet, and the largest built in one fragment. */
+#define TUNTAP_PAD	(NET_SKB_PAD + NET_IP_ALIGN)
+#define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - TUNTAP_PAD)
 
 /* Room for the longest header read() prepends. */
 #define TUNTAP_HDR_MAX	sizeof(struct sockaddr_in)
@@ -125,30 +126,53 @@ static int tuntap_ifhead_proto(struct iov_iter *from, __be16 *proto)
 }
 
 /*
- * Packets up to a page come from the per-CPU page fragment cache, as a
- * NIC's would, which costs far less than a kmalloc()ed head; larger ones
- * are built from pages.  Either way a shortage is ENOBUFS.
+ * A packet that fits in a page is copied straight into a page fragment
+ * from the per-CPU cache that NIC drivers use and an sk_buff is built
+ * around it: no kmalloc()ed head, no slab round trip per packet.  Larger
+ * packets are built from pages.  Either way a shortage is ENOBUFS.
  */
-static struct sk_buff *tuntap_alloc_skb(struct tuntap_unit *u, size_t len)
+static struct sk_buff *tuntap_build_skb(struct iov_iter *from, size_t len)
 {
 	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(NET_IP_ALIGN));
+	unsigned int size;
 	struct sk_buff *skb;
+	void *data;
 	int err;
 
-	if (len == linear && len <= TUNTAP_FRAG_MAX) {
-		skb = netdev_alloc_skb_ip_align(u->dev, len);
-		if (skb)
-			skb_put(skb, len);
+	if (len <= TUNTAP_FRAG_MAX) {
+		size = SKB_DATA_ALIGN(TUNTAP_PAD + len) +
+		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+		data = netdev_alloc_frag(size);
+		if (!data)
+			return ERR_PTR(-ENOBUFS);
+		if (!copy_from_iter_full(data + TUNTAP_PAD, len, from)) {
+			skb_free_frag(data);
+			return ERR_PTR(-EFAULT);
+		}
+		/* NAPI's sk_buff cache wants BH off; it saves a slab call. */
+		local_bh_disable();
+		skb = napi_build_skb(data, size);
+		local_bh_enable();
+		if (!skb) {
+			skb_free_frag(data);
+			return ERR_PTR(-ENOBUFS);
+		}
+		skb_reserve(skb, TUNTAP_PAD);
+		skb_put(skb, len);
 		return skb;
 	}
 	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, len - linear,
 				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
 	if (!skb)
-		return NULL;
+		return ERR_PTR(-ENOBUFS);
 	skb_reserve(skb, NET_IP_ALIGN);
 	skb_put(skb, linear);
 	skb->data_len = len - linear;
 	skb->len += len - linear;
+	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
+		kfree_skb(skb);
+		return ERR_PTR(-EFAULT);
+	}
 	return skb;
 }
 
@@ -207,14 +231,11 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		len -= vnet_len;
 	}
 
-	skb = tuntap_alloc_skb(u, len);
-	if (!skb) {
-		tuntap_count_drop(u, TUNTAP_DROP_RX_NOMEM);
-		return -ENOBUFS;
-	}
-	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
-		kfree_skb(skb);
-		return -EFAULT;
+	skb = tuntap_build_skb(from, len);
+	if (IS_ERR(skb)) {
+		if (PTR_ERR(skb) == -ENOBUFS)
+			tuntap_count_drop(u, TUNTAP_DROP_RX_NOMEM);
+		return PTR_ERR(skb);
 	}
 	skb->dev = dev;
 	/* Offsets in the header count from the frame's first byte. */

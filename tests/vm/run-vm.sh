@@ -14,8 +14,11 @@ if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ]; then
 fi
 rm -f "$out/job.rc" "$out/job.out" "$out/dmesg.txt"
 
-# The guest log gets slub_debug's checks; a panic ends the VM at once.
-cmdline="console=ttyS0 panic=-1 slub_debug=FZPU mitigations=off"
+# Tests run with slub_debug's checks (TT_SLUB_DEBUG= turns them off, for
+# benchmarks); a panic ends the VM at once.
+cmdline="console=ttyS0 panic=-1 mitigations=off"
+slub=${TT_SLUB_DEBUG-FZPU}
+[ -n "$slub" ] && cmdline="$cmdline slub_debug=$slub"
 cmdline="$cmdline tt.init=$here/guest-init.sh ${TT_CMDLINE:-}"
 # This machine's /dev/kvm opens but does not run guests: TCG unless asked.
 accel=${TT_ACCEL:-tcg}
