@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+"""report.py JOB_OUT KVER COMMAND RESULT_MD: medians and ratios of a run."""
+import datetime
+import statistics
+import sys
+
+LOWER_IS_BETTER = {"mem_bytes_per_unit"}
+LABELS = {
+    "write64": "write path, 64-byte packets/s",
+    "write1400": "write path, 1400-byte packets/s",
+    "read": "read path, packets/s",
+    "bulk_tun_mbps": "bulk TCP over tun, Mbit/s",
+    "bulk_tap_mbps": "bulk TCP over tap, Mbit/s",
+    "bulk_tap_vnet_mbps": "bulk TCP over tap + vnet header, Mbit/s",
+    "rr_tun": "request/response over tun, round trips/s",
+    "units_per_s": "units created+destroyed/s (open/close)",
+    "iplink_per_s": "units created+destroyed/s (ip link / ip tuntap)",
+    "mem_bytes_per_unit": "kernel memory per idle unit, bytes",
+}
+
+job, kver, command, md = sys.argv[1:5]
+raw = {}
+for line in open(job):
+    parts = line.split()
+    if len(parts) == 4 and parts[0] == "RESULT":
+        try:
+            raw.setdefault(parts[1], {}).setdefault(parts[2], []).append(float(parts[3]))
+        except ValueError:
+            pass
+
+rows = []
+for key, label in LABELS.items():
+    if key not in raw:
+        continue
+    ours = statistics.median(raw[key].get("bsd", [0]))
+    linux = statistics.median(raw[key].get("linux", [0]))
+    if key in LOWER_IS_BETTER:
+        ratio = linux / ours if ours else 0
+        note = " (Linux/ours: lower memory is better)"
+    else:
+        ratio = ours / linux if linux else 0
+        note = ""
+    rows.append((label + note, ours, linux, ratio, len(raw[key].get("bsd", []))))
+
+table = ["| workload | if_tuntap (median) | Linux tun (median) | ratio ours/Linux | runs |",
+         "|---|---:|---:|---:|---:|"]
+for label, ours, linux, ratio, n in rows:
+    table.append("| %s | %.0f | %.0f | %.2f | %d |" % (label, ours, linux, ratio, n))
+text = "\n".join(table)
+print(text)
+with open(md, "w") as f:
+    f.write("# Benchmark: if_tuntap against Linux tun\n\n")
+    f.write("- kernel: %s (QEMU TCG guest, 2 vCPUs, no slub_debug)\n" % kver)
+    f.write("- date: %s\n" % datetime.date.today().isoformat())
+    f.write("- command: `%s`\n" % command)
+    f.write("- ratio: ours/Linux, higher is better; for memory the ratio is Linux/ours\n\n")
+    f.write(text + "\n\n## Raw numbers\n\n")
+    for key in raw:
+        for drv, vals in sorted(raw[key].items()):
+            f.write("- %s %s: %s\n" % (key, drv, ", ".join("%.0f" % v for v in vals)))
+print("written to", md)

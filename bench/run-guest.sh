@@ -1,0 +1,90 @@
+#!/bin/sh
+# Inside the guest: every workload, alternating if_tuntap ("bsd") and
+# Linux's tun ("linux"), REPS times.  Prints "RESULT workload driver value".
+set -u
+root=$(cd "$(dirname "$0")/.." && pwd)
+reps=${1:-5}
+secs=${2:-3}
+B=$root/build/bench/bench
+insmod "$root/build/$(uname -r)/if_tuntap.ko"
+modprobe tun
+
+result() { echo "RESULT $1 $2 $3"; }
+
+# Two namespaces joined by two units of DRIVER (KIND, VNET) and the
+# forwarder; runs "$@" with them up.
+with_pair() {
+	d=$1 kind=$2 vnet=$3
+	shift 3
+	ip netns add bl
+	ip netns add br
+	$B fwd "$d" "$kind" "$vnet" > /tmp/pair &
+	fwd=$!
+	while [ ! -s /tmp/pair ]; do sleep 0.05; done
+	read -r a b < /tmp/pair
+	ip link set "$a" netns bl
+	ip link set "$b" netns br
+	if [ "$kind" = tun ]; then
+		ip -n bl addr add 10.98.0.1 peer 10.98.0.2 dev "$a"
+		ip -n br addr add 10.98.0.2 peer 10.98.0.1 dev "$b"
+	else
+		ip -n bl addr add 10.98.0.1/24 dev "$a"
+		ip -n br addr add 10.98.0.2/24 dev "$b"
+	fi
+	ip -n bl link set "$a" up
+	ip -n br link set "$b" up
+	"$@"
+	kill "$fwd"
+	wait "$fwd" 2>/dev/null
+	rm -f /tmp/pair
+	ip netns del bl
+	ip netns del br
+}
+
+iperf() {
+	ip netns exec br iperf3 -s -1 -D -B 10.98.0.2
+	sleep 0.3
+	ip netns exec bl iperf3 -c 10.98.0.2 -t "$secs" -J |
+		python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
+}
+
+rr() {
+	ip netns exec br $B rr-server 10.98.0.2 7777 &
+	srv=$!
+	sleep 0.2
+	ip netns exec bl $B rr 10.98.0.2 7777 "$secs"
+	kill "$srv"
+}
+
+iplink_rate() {
+	n=50
+	start=$(date +%s.%N)
+	i=0
+	while [ $i -lt $n ]; do
+		if [ "$1" = bsd ]; then
+			ip link add tun900 type bsdtun && ip link del tun900
+		else
+			ip tuntap add dev ltun900 mode tun && ip tuntap del dev ltun900 mode tun
+		fi
+		i=$((i + 1))
+	done
+	python3 -c "import sys; print('%.0f' % ($n / ($(date +%s.%N) - $start)))"
+}
+
+r=0
+while [ "$r" -lt "$reps" ]; do
+	for d in bsd linux; do
+		result write64 $d "$($B write $d 64 "$secs")"
+		result write1400 $d "$($B write $d 1400 "$secs")"
+		result read $d "$($B read $d "$secs")"
+		result bulk_tun_mbps $d "$(with_pair $d tun 0 iperf)"
+		result bulk_tap_mbps $d "$(with_pair $d tap 0 iperf)"
+		result bulk_tap_vnet_mbps $d "$(with_pair $d tap 10 iperf)"
+		result rr_tun $d "$(with_pair $d tun 0 rr)"
+		result units_per_s $d "$($B units $d 300)"
+		result iplink_per_s $d "$(iplink_rate $d)"
+		[ "$r" -eq 0 ] && result mem_bytes_per_unit $d "$($B mem $d 1000)"
+	done
+	r=$((r + 1))
+done
+rmmod if_tuntap
