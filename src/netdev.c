@@ -28,24 +28,13 @@ void tuntap_count_drop(struct tuntap_unit *u, enum tuntap_drop why)
 	atomic_long_inc(&u->drops[why]);
 }
 
-void tuntap_count_rx(struct tuntap_unit *u, unsigned int len)
+void tuntap_count(struct tuntap_unit *u, enum tuntap_dir dir, unsigned int len)
 {
 	struct tuntap_pcpu_stats *s = get_cpu_ptr(u->stats);
 
 	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->rx_packets);
-	u64_stats_add(&s->rx_bytes, len);
-	u64_stats_update_end(&s->syncp);
-	put_cpu_ptr(u->stats);
-}
-
-void tuntap_count_tx(struct tuntap_unit *u, unsigned int len)
-{
-	struct tuntap_pcpu_stats *s = get_cpu_ptr(u->stats);
-
-	u64_stats_update_begin(&s->syncp);
-	u64_stats_inc(&s->tx_packets);
-	u64_stats_add(&s->tx_bytes, len);
+	u64_stats_inc(&s->dir[dir].packets);
+	u64_stats_add(&s->dir[dir].bytes, len);
 	u64_stats_update_end(&s->syncp);
 	put_cpu_ptr(u->stats);
 }
@@ -175,10 +164,10 @@ static void tuntap_get_stats64(struct net_device *dev,
 
 		do {
 			start = u64_stats_fetch_begin(&s->syncp);
-			rxp = u64_stats_read(&s->rx_packets);
-			rxb = u64_stats_read(&s->rx_bytes);
-			txp = u64_stats_read(&s->tx_packets);
-			txb = u64_stats_read(&s->tx_bytes);
+			rxp = u64_stats_read(&s->dir[TUNTAP_RX].packets);
+			rxb = u64_stats_read(&s->dir[TUNTAP_RX].bytes);
+			txp = u64_stats_read(&s->dir[TUNTAP_TX].packets);
+			txb = u64_stats_read(&s->dir[TUNTAP_TX].bytes);
 		} while (u64_stats_fetch_retry(&s->syncp, start));
 		st->rx_packets += rxp;
 		st->rx_bytes += rxb;

@@ -89,7 +89,7 @@ ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 	len = min_t(size_t, skb->len, iov_iter_count(to));
 	if (skb_copy_datagram_iter(skb, 0, to, len))
 		return -EFAULT;
-	tuntap_count_tx(u, skb->len);
+	tuntap_count(u, TUNTAP_TX, skb->len);
 	return want + len;
 }
 
@@ -254,7 +254,7 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		return total;
 	}
 
-	tuntap_count_rx(u, len);
+	tuntap_count(u, TUNTAP_RX, len);
 	local_bh_disable();
 	netif_receive_skb(skb);
 	local_bh_enable();

@@ -96,11 +96,17 @@ enum tuntap_drop {
 	TUNTAP_NR_DROPS,
 };
 
+/* Directions as the interface sees them. */
+enum tuntap_dir {
+	TUNTAP_RX,	/* written by the process, into the stack */
+	TUNTAP_TX,	/* read by the process, out of the stack */
+};
+
 struct tuntap_pcpu_stats {
-	u64_stats_t rx_packets;		/* written by the process */
-	u64_stats_t rx_bytes;
-	u64_stats_t tx_packets;		/* read by the process */
-	u64_stats_t tx_bytes;
+	struct {
+		u64_stats_t packets;
+		u64_stats_t bytes;
+	} dir[2];			/* by enum tuntap_dir */
 	struct u64_stats_sync syncp;
 };
 
@@ -171,8 +177,7 @@ void tuntap_setup_tap(struct net_device *dev);
 void tuntap_setup_vmnet(struct net_device *dev);
 struct tuntap_unit *tuntap_unit_of(const struct net_device *dev);
 void tuntap_count_drop(struct tuntap_unit *u, enum tuntap_drop why);
-void tuntap_count_rx(struct tuntap_unit *u, unsigned int len);
-void tuntap_count_tx(struct tuntap_unit *u, unsigned int len);
+void tuntap_count(struct tuntap_unit *u, enum tuntap_dir dir, unsigned int len);
 void tuntap_purge_ring(struct tuntap_unit *u);
 int tuntap_resize_ring(struct tuntap_unit *u);
 void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len);

@@ -339,16 +339,6 @@ static void vmnet_close_keeps_addresses_and_queues_frames(void)
 	CHECK_EQ(tt_sh("ip link del %s", name), 0);
 }
 
-static void drop_net_admin(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	CHECK_OK(syscall(SYS_capget, &h, d));
-	d[CAP_NET_ADMIN / 32].effective &= ~(1u << (CAP_NET_ADMIN % 32));
-	CHECK_OK(syscall(SYS_capset, &h, d));
-}
-
 static void tap_user_open_allows_unprivileged_open(void)
 {
 	pid_t pid;
@@ -357,7 +347,7 @@ static void tap_user_open_allows_unprivileged_open(void)
 	tt_sysfs_write(PARAMS "tap_user_open", "0");
 	pid = fork();
 	if (pid == 0) {
-		drop_net_admin();
+		tt_drop_cap(CAP_NET_ADMIN);
 		CHECK_ERR(open("/dev/tap", O_RDWR), EPERM);
 		CHECK_ERR(open("/dev/vmnet", O_RDWR), EPERM);
 		tt_sysfs_write(PARAMS "tap_user_open", "1");

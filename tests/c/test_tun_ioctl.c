@@ -284,16 +284,6 @@ static void blocking_read_interrupted_by_signal(void)
 	close(fd);
 }
 
-static void drop_cap(int cap)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	CHECK_OK(syscall(SYS_capget, &h, d));
-	d[cap / 32].effective &= ~(1u << (cap % 32));
-	CHECK_OK(syscall(SYS_capset, &h, d));
-}
-
 static void open_without_cap_net_admin_is_eperm(void)
 {
 	pid_t pid;
@@ -302,7 +292,7 @@ static void open_without_cap_net_admin_is_eperm(void)
 	CHECK_EQ(tt_sh("ip link add tun4200 type bsdtun"), 0);
 	pid = fork();
 	if (pid == 0) {
-		drop_cap(CAP_NET_ADMIN);
+		tt_drop_cap(CAP_NET_ADMIN);
 		CHECK_ERR(open("/dev/tun", O_RDWR), EPERM);
 		CHECK_ERR(open("/dev/tun4200", O_RDWR), EPERM);
 		exit(0);

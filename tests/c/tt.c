@@ -6,7 +6,9 @@
 #include <netinet/ip.h>
 #include <netinet/ip6.h>
 #include <netinet/ip_icmp.h>
+#include <linux/capability.h>
 #include <stdbool.h>
+#include <sys/syscall.h>
 
 
 static int tt_vsh(bool quiet, const char *fmt, va_list ap)
@@ -259,6 +261,17 @@ size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	sum += IPPROTO_UDP + ulen;
 	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, sum);
 	return sizeof(*ip) + ulen;
+}
+
+/* Give up one capability, in this process only (exec gets it back). */
+void tt_drop_cap(int cap)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	CHECK_OK(syscall(SYS_capget, &h, d));
+	d[cap / 32].effective &= ~(1u << (cap % 32));
+	CHECK_OK(syscall(SYS_capset, &h, d));
 }
 
 static int tt_run_one(const struct tt_case *c)

@@ -93,6 +93,7 @@ long tt_stat(const char *ifname, const char *counter);
 long tt_sysfs_long(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void tt_sysfs_write(const char *path, const char *value);
 void tt_drain(int fd);
+void tt_drop_cap(int cap);
 size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	       uint16_t dport, const void *payload, size_t len);
 

@@ -18,6 +18,17 @@ fwd_stop() {
 	wait "$FWD_PID" 2>/dev/null || true
 }
 
+# A host namespace HOST with address ADDR, joined by a forwarder to a new
+# port of br0 in namespace sw.  Sets FWD_PID.
+bridge_host() {
+	fwd_start -t /dev/tap /dev/tap
+	ip link set "$FWD_A" netns "$1"
+	ip link set "$FWD_B" netns sw
+	ip -n "$1" addr add "$2/24" dev "$FWD_A"
+	ip -n "$1" link set "$FWD_A" up
+	ip -n sw link set "$FWD_B" master br0 up
+}
+
 # Hosts h1 and h2 each own a tap; forwarders join each to a tap enslaved to
 # br0 in namespace sw.  ARP and ping cross the bridge.
 bridge_two_taps_arp_and_ping() {
@@ -25,20 +36,10 @@ bridge_two_taps_arp_and_ping() {
 	for n in sw h1 h2; do ip netns add $n; done
 	ip -n sw link add br0 type bridge
 	ip -n sw link set br0 up
-	fwd_start -t /dev/tap /dev/tap
+	bridge_host h1 10.80.0.1
 	f1=$FWD_PID
-	ip link set "$FWD_A" netns h1
-	ip link set "$FWD_B" netns sw
-	ip -n h1 addr add 10.80.0.1/24 dev "$FWD_A"
-	ip -n h1 link set "$FWD_A" up
-	ip -n sw link set "$FWD_B" master br0 up
-	fwd_start -t /dev/tap /dev/tap
+	bridge_host h2 10.80.0.2
 	f2=$FWD_PID
-	ip link set "$FWD_A" netns h2
-	ip link set "$FWD_B" netns sw
-	ip -n h2 addr add 10.80.0.2/24 dev "$FWD_A"
-	ip -n h2 link set "$FWD_A" up
-	ip -n sw link set "$FWD_B" master br0 up
 	ip netns exec h1 ping -c 3 -i 0.2 -W 2 10.80.0.2
 	ip -n h1 neigh show 10.80.0.2 | grep -q lladdr
 	ip -n sw link show master br0 | grep -c 'master br0' | grep -q 2
