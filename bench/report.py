@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
-"""report.py JOB_OUT KVER COMMAND RESULT_MD: medians and ratios of a run."""
+"""report.py JOB_OUT KVER COMMAND RESULT_MD [HOST_LOAD]: medians and ratios of a run."""
 import datetime
 import statistics
 import sys
@@ -19,6 +19,7 @@ LABELS = {
 }
 
 job, kver, command, md = sys.argv[1:5]
+load = sys.argv[5] if len(sys.argv) > 5 else "not recorded"
 raw = {}
 for line in open(job):
     parts = line.split()
@@ -53,6 +54,7 @@ with open(md, "w") as f:
     f.write("- kernel: %s (QEMU TCG guest, 2 vCPUs, no slub_debug)\n" % kver)
     f.write("- date: %s\n" % datetime.date.today().isoformat())
     f.write("- command: `%s`\n" % command)
+    f.write("- host load at the end of the run: %s\n" % load)
     f.write("- ratio: ours/Linux, higher is better; for memory the ratio is Linux/ours\n\n")
     f.write(text + "\n\n## Raw numbers\n\n")
     for key in raw:
