@@ -464,6 +464,18 @@ void tt_nl_reset(void)
 	tt_nl_fd = -1;
 }
 
+/*
+ * Talk through @fd (a socket made in another namespace) from now on;
+ * returns the socket used so far, -1 if none.
+ */
+int tt_nl_swap(int fd)
+{
+	int old = tt_nl_fd;
+
+	tt_nl_fd = fd;
+	return old;
+}
+
 /* Units of if_tuntap in every namespace: its nodes, less the cloners. */
 int tt_unit_count(void)
 {

@@ -102,6 +102,7 @@ int tt_nl_del(const char *name, int ifindex);
 int tt_nl_setns(const char *name, int nsfd);
 int tt_nl_updown(const char *name, bool up);
 void tt_nl_reset(void);
+int tt_nl_swap(int fd);
 int tt_unit_count(void);
 double tt_now(void);
 
