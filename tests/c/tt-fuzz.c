@@ -20,6 +20,7 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <linux/sockios.h>
+#include <time.h>
 
 /* Documented results, per kind of call (docs/errors.md). */
 static const int ok_ioctl[] = {
@@ -98,7 +99,7 @@ static void unit_open(struct unit *u)
 	if (!u->l2)
 		tt_sh_quiet("ip addr add 10.78.0.1 peer 10.78.0.2 dev %s",
 			    u->name);
-	tt_sh_quiet("ip link set %s up", u->name);
+	CHECK_OK(tt_nl_updown(u->name, true));
 }
 
 static uint8_t *bufpage;	/* readable and writable */
@@ -247,6 +248,7 @@ int main(void)
 			strtoull(getenv("TT_FUZZ_SEED"), NULL, 0) :
 			(uint64_t)time(NULL);
 	uint8_t *buf = malloc(70000 + 16);
+	double spent[4] = { 0 };
 	long sweep = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -283,6 +285,7 @@ int main(void)
 	for (long i = 0; tt_now() < end; i++) {
 		struct unit *u = &units[rnd() % 3];
 		unsigned int r = rnd() % 100;
+		double t = tt_now();
 
 		if (r < 45)
 			one_ioctl(u, _IOC(rnd() % 4, rnd() & 1 ? 'V' : 't',
@@ -301,9 +304,12 @@ int main(void)
 			unit_open(u);
 			n_reopen++;
 		}
-		if (i % 200 == 0)	/* a request may have downed it */
-			tt_sh_quiet("ip link set %s up", u->name);
+		spent[r < 50 ? 0 : r < 80 ? 1 : r < 99 ? 2 : 3] += tt_now() - t;
+		if (i % 500 == 0)	/* a request may have downed it */
+			tt_nl_updown(u->name, true);
 	}
+	printf("# fuzz: seconds in requests %.1f, writes %.1f, reads %.1f, "
+	       "new units %.1f\n", spent[0], spent[1], spent[2], spent[3]);
 	for (int i = 0; i < 3; i++)
 		close(units[i].fd);
 	printf("# fuzz: %ld requests (%ld succeeded), %ld writes, %ld reads, "
