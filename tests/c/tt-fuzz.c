@@ -44,7 +44,7 @@ static const int ok_read[] = { EAGAIN, 0 };
 
 #define NERR 160
 static long errs_ioctl[NERR], errs_write[NERR], errs_read[NERR];
-static long n_ioctl, n_write, n_read, n_reopen, n_ok_ioctl;
+static long n_vnet, n_ioctl, n_write, n_read, n_reopen, n_ok_ioctl;
 static long bad;
 static uint64_t rng;
 
@@ -125,6 +125,13 @@ static void one_ioctl(struct unit *u, unsigned long req)
 		if (rnd() & 1)	/* small ints matter: 0, 1, 10, 12, flags */
 			*(int *)bufpage = (int[]){ 0, 1, 10, 12, -1, 0x10,
 						   0x8000, 0x1001 }[rnd() % 8];
+		if (req == TUNSIFINFO && rnd() % 4) {
+			/* the right type, so the MTU is what is tried */
+			struct tuninfo *ti = (struct tuninfo *)bufpage;
+
+			ti->type = u->l2 ? 0x6 : 0x17;
+			ti->mtu = rnd() & 1 ? 60 + rnd() % 1500 : rnd();
+		}
 		arg = (unsigned long)bufpage;
 		break;
 	}
@@ -205,6 +212,34 @@ static void one_write(struct unit *u, uint8_t *buf)
 		ip->ip_v = rnd() % 4 ? 4 : 6;
 		ip->ip_hl = 5;
 		ip->ip_len = htons(len - off);
+	}
+	if (u->l2 && rnd() % 4 == 0) {
+		/* A virtio-net header that claims offloads, mostly sane. */
+		static const int hl[] = { 10, 12 };
+		int vl = hl[rnd() % 2];
+		struct virtio_net_hdr *h = (struct virtio_net_hdr *)buf;
+
+		if (ioctl(u->fd, TAPSVNETHDR, &vl) == 0 && len >= (size_t)vl) {
+			h->flags = rnd() & 1 ? VIRTIO_NET_HDR_F_NEEDS_CSUM :
+					       rnd() & 3;
+			h->gso_type = (uint8_t[]){ 0, 1, 3, 4, 5, 0x81,
+						   0x83 }[rnd() % 7];
+			h->hdr_len = rnd() % 128;
+			h->gso_size = rnd() % 3 ? 1 + rnd() % 1500 : rnd();
+			h->csum_start = rnd() % 3 ? 14 + rnd() % 60 : rnd();
+			h->csum_offset = (uint16_t[]){ 6, 16, 10,
+						       rnd() }[rnd() % 4];
+			if (len >= (size_t)vl + 14) {
+				/* an IPv4 or IPv6 ethertype after it */
+				buf[vl + 12] = rnd() & 1 ? 0x08 : 0x86;
+				buf[vl + 13] = buf[vl + 12] == 0x08 ? 0 : 0xdd;
+				memset(buf + vl, 0xff, 6);
+			}
+			if (len >= (size_t)vl + 34)
+				buf[vl + 14] = buf[vl + 12] == 0x08 ?
+					       0x45 : 0x60;
+			n_vnet++;
+		}
 	}
 	errno = 0;
 	r = write(u->fd, buf, len);
@@ -315,6 +350,8 @@ int main(void)
 	printf("# fuzz: %ld requests (%ld succeeded), %ld writes, %ld reads, "
 	       "%ld new units in %.1f s\n", n_ioctl, n_ok_ioctl, n_write,
 	       n_read, n_reopen, tt_now() - t0);
+	printf("# fuzz: %ld writes behind a virtio-net header claiming "
+	       "offloads\n", n_vnet);
 	print_errs("ioctl", errs_ioctl);
 	print_errs("write", errs_write);
 	print_errs("read", errs_read);
