@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 
 #include "tuntap.h"
+#include "compat.h"
 
 /*
  * Pin the unit for a system call that may sleep.  Destruction unbinds the
@@ -105,6 +106,7 @@ static int tuntap_open(struct inode *inode, struct file *file)
 						 struct tuntap_driver, cdev);
 	struct net *net = current->nsproxy->net_ns;
 	unsigned int minor = iminor(inode);
+	bool alias = minor > TUNTAP_CLONE_MINOR;
 	struct tuntap_unit *u;
 	struct tuntap_file *tf;
 	int err;
@@ -114,12 +116,15 @@ static int tuntap_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	init_waitqueue_head(&tf->wq);
 
-	if (minor > TUNTAP_CLONE_MINOR)
+	if (alias)
 		minor -= TUNTAP_ALIAS_MINOR(0);	/* an alias: its unit */
 	rtnl_lock();
 	u = minor == TUNTAP_CLONE_MINOR ? NULL : xa_load(&drv->units, minor);
 	if (u) {
 		err = tuntap_may_open(u);
+	} else if (alias) {
+		/* A stale alias node (from mknod) names no unit to create. */
+		err = -ENXIO;
 	} else {
 		/* A cloning node, or a mknod-made node of a missing unit. */
 		err = tuntap_may_clone(drv, net);
@@ -143,19 +148,23 @@ static int tuntap_open(struct inode *inode, struct file *file)
  * Linux exports no call for a driver to delete an interface's IPv4
  * addresses.  An MTU below IPv4's minimum makes the stack itself discard
  * them with their routes (as if IP were unplugged); restoring the MTU gives
- * the interface a clean IPv4 state.
+ * the interface a clean IPv4 state.  Both steps go through dev_set_mtu(),
+ * the stack's own path, with the floor lowered for the moment: notifiers
+ * then get the previous MTU they expect (calling them by hand handed IPv4
+ * and IPv6 a notifier record without it, and raced their own teardown).
  */
 static void tuntap_purge_addresses(struct net_device *dev)
 {
 	struct in_device *in_dev = __in_dev_get_rtnl(dev);
-	unsigned int mtu = dev->mtu;
+	unsigned int mtu = dev->mtu, min_mtu = dev->min_mtu;
 
+	ASSERT_RTNL();
 	if (!in_dev || !rtnl_dereference(in_dev->ifa_list))
 		return;
-	WRITE_ONCE(dev->mtu, 0);
-	call_netdevice_notifiers(NETDEV_CHANGEMTU, dev);
-	WRITE_ONCE(dev->mtu, mtu);
-	call_netdevice_notifiers(NETDEV_CHANGEMTU, dev);
+	dev->min_mtu = 0;
+	if (!dev_set_mtu(dev, 0))
+		dev_set_mtu(dev, mtu);
+	dev->min_mtu = min_mtu;
 }
 
 /* The last close: FreeBSD's tunclose(), then transient destruction. */
@@ -315,13 +324,14 @@ static int tuntap_fasync(int fd, struct file *file, int on)
 	struct tuntap_file *tf = file->private_data;
 	int err;
 
-	err = fasync_helper(fd, file, on, &tf->fasync);
-	if (err < 0)
-		return err;
 	/* FreeBSD signals the owner set with FIOSETOWN; default to us. */
-	if (on)
-		__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
-	return 0;
+	if (on) {
+		err = tuntap_setown_default(file);
+		if (err)
+			return err;
+	}
+	err = fasync_helper(fd, file, on, &tf->fasync);
+	return err < 0 ? err : 0;
 }
 
 const struct file_operations tuntap_fops = {

@@ -13,6 +13,23 @@
 #include "tuntap.h"
 #include "compat.h"
 
+/*
+ * Take RTNL for a request that changes the interface.  The caller pinned
+ * the net_device, not the unit's life: a destroy may have run while we
+ * waited for the lock, and an unregistered device must not be opened,
+ * resized or renotified.  Returns 0 with RTNL held, or -ENXIO without it.
+ */
+static int tuntap_rtnl_lock_live(struct tuntap_unit *u)
+{
+	rtnl_lock();
+	if (u->dev->reg_state != NETREG_REGISTERED ||
+	    test_bit(TUNTAP_F_DYING, &u->flags)) {
+		rtnl_unlock();
+		return -ENXIO;
+	}
+	return 0;
+}
+
 /* Set @set and clear @clear in unit flags as one step. */
 static void tuntap_mode(struct tuntap_unit *u, int set, int clear)
 {
@@ -31,7 +48,9 @@ static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
 
 	if (ti->type != u->drv->ift_type)
 		return -EPROTOTYPE;
-	rtnl_lock();
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
 	if (ti->mtu != dev->mtu)
 		err = dev_set_mtu(dev, ti->mtu);
 	if (!err)
@@ -62,7 +81,9 @@ static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
 	default:
 		return -EINVAL;
 	}
-	rtnl_lock();
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
 	if (dev->flags & IFF_UP) {
 		err = -EBUSY;
 	} else if ((dev->flags & mask) != mode) {
@@ -76,9 +97,12 @@ static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
 static int tuntap_get_name(struct tuntap_unit *u, void __user *argp)
 {
 	struct ifreq ifr;
+	int err;
 
 	memset(&ifr, 0, sizeof(ifr));
-	rtnl_lock();
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
 	strscpy(ifr.ifr_name, u->dev->name, IFNAMSIZ);
 	rtnl_unlock();
 	return copy_to_user(argp, &ifr, sizeof(ifr)) ? -EFAULT : 0;
@@ -139,7 +163,9 @@ static int tuntap_vmio_flags(struct tuntap_unit *u, unsigned int flags)
 	struct net_device *dev = u->dev;
 	int err;
 
-	rtnl_lock();
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
 	flags = (dev->flags & ~0x0fffu) | (flags & 0x0fffu) | IFF_UP;
 	err = dev_change_flags(dev, flags, NULL);
 	rtnl_unlock();
@@ -152,7 +178,7 @@ static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
 {
 	void __user *argp = (void __user *)arg;
 	u8 mac[ETH_ALEN];
-	int val;
+	int val, err;
 
 	switch (cmd) {
 	case VMIO_SIOCSIFFLAGS:
@@ -175,7 +201,9 @@ static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
 		if (val != 0 && val != sizeof(struct virtio_net_hdr) &&
 		    val != sizeof(struct virtio_net_hdr_mrg_rxbuf))
 			return -EINVAL;
-		rtnl_lock();
+		err = tuntap_rtnl_lock_live(u);
+		if (err)
+			return err;
 		tuntap_set_vnet_hdr(u, val);
 		rtnl_unlock();
 		return 0;

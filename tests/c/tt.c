@@ -7,6 +7,11 @@
 #include <netinet/ip6.h>
 #include <netinet/ip_icmp.h>
 #include <linux/capability.h>
+#include <linux/if_link.h>
+#include <linux/netlink.h>
+#include <linux/rtnetlink.h>
+#include <sys/socket.h>
+#include <time.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
 
@@ -315,4 +320,181 @@ int tt_run(const struct tt_case *cases, int argc, char **argv)
 		}
 	}
 	return failed != 0;
+}
+
+/*
+ * rtnetlink without ip(8): the hardening tests create and destroy
+ * thousands of units, and a process per operation would be the cost
+ * measured.  Each call returns 0 or -1 with errno from the kernel's answer.
+ */
+static int tt_nl_fd = -1;
+static uint32_t tt_nl_seq;
+
+static int tt_nl_talk(struct nlmsghdr *nh)
+{
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	char buf[8192];
+	ssize_t n;
+
+	if (tt_nl_fd < 0) {
+		tt_nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+				  NETLINK_ROUTE);
+		if (tt_nl_fd < 0)
+			return -1;
+	}
+	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	nh->nlmsg_seq = ++tt_nl_seq;
+	if (sendto(tt_nl_fd, nh, nh->nlmsg_len, 0, (struct sockaddr *)&sa,
+		   sizeof(sa)) < 0)
+		return -1;
+	for (;;) {
+		n = recv(tt_nl_fd, buf, sizeof(buf), 0);
+		if (n < 0)
+			return -1;
+		for (struct nlmsghdr *r = (struct nlmsghdr *)buf;
+		     NLMSG_OK(r, (size_t)n); r = NLMSG_NEXT(r, n)) {
+			struct nlmsgerr *e = NLMSG_DATA(r);
+
+			if (r->nlmsg_seq != nh->nlmsg_seq ||
+			    r->nlmsg_type != NLMSG_ERROR)
+				continue;
+			if (e->error) {
+				errno = -e->error;
+				return -1;
+			}
+			return 0;
+		}
+	}
+}
+
+struct tt_nl_req {
+	struct nlmsghdr nh;
+	struct ifinfomsg ifi;
+	char attrs[512];
+};
+
+static void tt_nl_attr(struct tt_nl_req *r, int type, const void *data,
+		       size_t len)
+{
+	struct rtattr *a = (struct rtattr *)((char *)r +
+					     NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	a->rta_type = type;
+	a->rta_len = RTA_LENGTH(len);
+	memcpy(RTA_DATA(a), data, len);
+	r->nh.nlmsg_len = NLMSG_ALIGN(r->nh.nlmsg_len) + RTA_ALIGN(a->rta_len);
+}
+
+static struct rtattr *tt_nl_nest(struct tt_nl_req *r, int type)
+{
+	struct rtattr *a = (struct rtattr *)((char *)r +
+					     NLMSG_ALIGN(r->nh.nlmsg_len));
+
+	tt_nl_attr(r, type, NULL, 0);
+	return a;
+}
+
+static void tt_nl_end(struct tt_nl_req *r, struct rtattr *nest)
+{
+	nest->rta_len = (char *)r + r->nh.nlmsg_len - (char *)nest;
+}
+
+static void tt_nl_init(struct tt_nl_req *r, int type, int flags,
+		       const char *name, int ifindex)
+{
+	memset(r, 0, sizeof(*r));
+	r->nh.nlmsg_len = NLMSG_LENGTH(sizeof(r->ifi));
+	r->nh.nlmsg_type = type;
+	r->nh.nlmsg_flags = flags;
+	r->ifi.ifi_family = AF_UNSPEC;
+	r->ifi.ifi_index = ifindex;
+	if (name)
+		tt_nl_attr(r, IFLA_IFNAME, name, strlen(name) + 1);
+}
+
+/* "ip link add [NAME] type KIND"; KIND is bsdtun, dummy, ... */
+int tt_nl_add(const char *kind, const char *name)
+{
+	struct tt_nl_req r;
+	struct rtattr *li;
+
+	tt_nl_init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, name, 0);
+	li = tt_nl_nest(&r, IFLA_LINKINFO);
+	tt_nl_attr(&r, IFLA_INFO_KIND, kind, strlen(kind));
+	tt_nl_end(&r, li);
+	return tt_nl_talk(&r.nh);
+}
+
+/* "ip link del NAME", or by index when NAME is NULL. */
+int tt_nl_del(const char *name, int ifindex)
+{
+	struct tt_nl_req r;
+
+	tt_nl_init(&r, RTM_DELLINK, 0, name, ifindex);
+	return tt_nl_talk(&r.nh);
+}
+
+/* "ip link set NAME netns NSFD". */
+int tt_nl_setns(const char *name, int nsfd)
+{
+	struct tt_nl_req r;
+	uint32_t fd = nsfd;
+
+	tt_nl_init(&r, RTM_NEWLINK, 0, name, 0);
+	tt_nl_attr(&r, IFLA_NET_NS_FD, &fd, sizeof(fd));
+	return tt_nl_talk(&r.nh);
+}
+
+/* "ip link set NAME up|down". */
+int tt_nl_updown(const char *name, bool up)
+{
+	struct tt_nl_req r;
+
+	tt_nl_init(&r, RTM_NEWLINK, 0, name, 0);
+	r.ifi.ifi_change = IFF_UP;
+	r.ifi.ifi_flags = up ? IFF_UP : 0;
+	return tt_nl_talk(&r.nh);
+}
+
+/* Forget the socket: it belongs to the namespace it was made in. */
+void tt_nl_reset(void)
+{
+	if (tt_nl_fd >= 0)
+		close(tt_nl_fd);
+	tt_nl_fd = -1;
+}
+
+/*
+ * Talk through @fd (a socket made in another namespace) from now on;
+ * returns the socket used so far, -1 if none.
+ */
+int tt_nl_swap(int fd)
+{
+	int old = tt_nl_fd;
+
+	tt_nl_fd = fd;
+	return old;
+}
+
+/* Units of if_tuntap in every namespace: its nodes, less the cloners. */
+int tt_unit_count(void)
+{
+	FILE *p = popen("ls /sys/class/if_tuntap 2>/dev/null | "
+			"grep -Ec '^(tun|tap|vmnet)[0-9]+$'", "r");
+	int n = -1;
+
+	if (!p)
+		return -1;
+	if (fscanf(p, "%d", &n) != 1)
+		n = -1;
+	pclose(p);
+	return n;
+}
+
+double tt_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
 }

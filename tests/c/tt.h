@@ -97,6 +97,15 @@ void tt_drop_cap(int cap);
 size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	       uint16_t dport, const void *payload, size_t len);
 
+int tt_nl_add(const char *kind, const char *name);
+int tt_nl_del(const char *name, int ifindex);
+int tt_nl_setns(const char *name, int nsfd);
+int tt_nl_updown(const char *name, bool up);
+void tt_nl_reset(void);
+int tt_nl_swap(int fd);
+int tt_unit_count(void);
+double tt_now(void);
+
 #define TT_A4 "10.77.0.1"	/* the interface */
 #define TT_B4 "10.77.0.2"	/* the peer behind the file */
 #define TT_A6 "fd77::1"
