@@ -57,7 +57,7 @@ module:
 	mkdir -p $(OUT)/$(KVER)/src $(OUT)/$(KVER)/include
 	cp -u $(MODSRC) $(OUT)/$(KVER)/src/
 	cp -ru include/net $(OUT)/$(KVER)/include/
-	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT)/$(KVER)/src modules
+	$(MAKE) -C $(KDIR) M=$(CURDIR)/$(OUT)/$(KVER)/src $(KBUILD_FLAGS) modules
 	cp $(OUT)/$(KVER)/src/if_tuntap.ko $(OUT)/$(KVER)/if_tuntap.ko
 
 tools:
