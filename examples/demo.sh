@@ -54,12 +54,13 @@ wait
 ip link show dev "$t" 2>&1 || echo "$t is gone"
 
 say "tuntapctl: create, list, show, destroy; run a command on a transient unit"
-tuntapctl create tun
+t=$(tuntapctl create tun)
+echo "tuntapctl create tun: $t"
 tuntapctl create tap5
 tuntapctl list
 tuntapctl show tap5
 tuntapctl destroy tap5
-tuntapctl destroy tun0
+tuntapctl destroy "$t"
 tuntapctl run -- sh -c 'echo "the command has $TUNTAP_IFNAME on fd $TUNTAP_FD"; tuntapctl list'
 tuntapctl list
 
