@@ -86,19 +86,25 @@ install: tools install-dkms
 		udevadm control --reload 2> /dev/null; true
 
 # The module's source goes where DKMS expects it, with dkms.conf's version
-# filled in; DKMS then builds it for KVER and for every later kernel.
+# filled in; DKMS then builds it for KVER and for every later kernel.  A
+# reinstall of the same version replaces the old build.
 install-dkms:
+ifeq ($(DKMS),yes)
+	@command -v dkms > /dev/null || \
+		{ echo "make: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
+	if dkms status -m if_tuntap -v $(VERSION) | grep -q .; then \
+		dkms remove -m if_tuntap -v $(VERSION) --all; \
+	fi
+endif
+	rm -rf $(DESTDIR)$(DKMSSRC)
 	$(INSTALL) -d $(DESTDIR)$(DKMSSRC)/src $(DESTDIR)$(DKMSSRC)/include/net
 	$(INSTALL) -m 644 $(MODSRC) $(DESTDIR)$(DKMSSRC)/src/
 	$(INSTALL) -m 644 $(HEADERS) $(DESTDIR)$(DKMSSRC)/include/net/
 	sed 's/@VERSION@/$(VERSION)/' dkms.conf > $(DESTDIR)$(DKMSSRC)/dkms.conf
 ifeq ($(DKMS),yes)
-	@command -v dkms > /dev/null || \
-		{ echo "make: dkms is not installed (apt-get install dkms)" >&2; exit 1; }
-	dkms status -m if_tuntap -v $(VERSION) | grep -q . || \
-		dkms add -m if_tuntap -v $(VERSION)
+	dkms add -m if_tuntap -v $(VERSION)
 	dkms build -m if_tuntap -v $(VERSION) -k $(KVER)
-	dkms install -m if_tuntap -v $(VERSION) -k $(KVER) --force
+	dkms install -m if_tuntap -v $(VERSION) -k $(KVER)
 endif
 
 uninstall:
@@ -111,7 +117,7 @@ endif
 	rm -rf $(DESTDIR)$(DKMSSRC)
 	rm -f $(addprefix $(DESTDIR)$(SBINDIR)/,$(TOOLS))
 	rm -f $(addprefix $(DESTDIR)$(INCLUDEDIR)/net/,$(notdir $(HEADERS)))
-	-rmdir $(DESTDIR)$(INCLUDEDIR)/net 2> /dev/null
+	rmdir $(DESTDIR)$(INCLUDEDIR)/net 2> /dev/null || true
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man4/,$(MAN4) vmnet.4)
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN8))
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/$(UDEVRULE)

@@ -289,11 +289,24 @@ man_pages_render_without_warnings() {
 	grep -q "TUNTAP_FD" "$UT/man8"
 }
 
-udev_rule_applies_to_unit_nodes() {
+# The rule gives unit nodes their mode (udevadm test applies it, here
+# without a udev daemon); an administrator's edit takes effect and
+# survives reinstalling.
+udev_rule_sets_node_mode_and_survives_edits() {
+	rule=/etc/udev/rules.d/70-if_tuntap.rules
 	name=$(tuntapctl create tun)
+	chmod 0666 "/dev/$name"
 	udevadm test --action=add "/sys/class/if_tuntap/$name" > "$UT/udev" 2>&1 || true
-	grep -q "70-if_tuntap.rules" "$UT/udev" || { cat "$UT/udev"; exit 1; }
-	grep -Eq "MODE.*0600" "$UT/udev" || { cat "$UT/udev"; exit 1; }
+	grep -q "Reading rules file: $rule" "$UT/udev"
+	[ "$(stat -c %a:%U:%G "/dev/$name")" = 600:root:root ] ||
+		{ tail -n 20 "$UT/udev"; die "rule not applied to /dev/$name"; }
+	echo 'SUBSYSTEM=="if_tuntap", KERNEL=="tun*", GROUP="disk", MODE="0660"' >> "$rule"
+	udevadm test --action=add "/sys/class/if_tuntap/$name" > "$UT/udev" 2>&1 || true
+	[ "$(stat -c %a:%G "/dev/$name")" = 660:disk ] ||
+		{ tail -n 20 "$UT/udev"; die "edited rule not applied"; }
+	(cd "$SRC" && make install DKMS=no) > "$UT/reinstall" 2>&1
+	grep -q "keeping your edited $rule" "$UT/reinstall"
+	grep -q 'GROUP="disk"' "$rule"
 	tuntapctl destroy "$name"
 }
 
@@ -376,7 +389,7 @@ if overlay_up; then
 	tt_case tuntapctl_run_gives_command_a_transient_unit tuntapctl_run_gives_command_a_transient_unit
 	tt_case tuntapctl_usage_and_permission_statuses tuntapctl_usage_and_permission_statuses
 	tt_case man_pages_render_without_warnings man_pages_render_without_warnings
-	tt_case udev_rule_applies_to_unit_nodes udev_rule_applies_to_unit_nodes
+	tt_case udev_rule_sets_node_mode_and_survives_edits udev_rule_sets_node_mode_and_survives_edits
 	tt_case vpn_example_between_two_namespaces vpn_example_between_two_namespaces
 	tt_case make_uninstall_removes_everything make_uninstall_removes_everything
 else
