@@ -57,6 +57,13 @@ expect_status() {
 	esac
 }
 
+# "! cmd" does not stop a "set -e" shell; this does.
+not() {
+	if "$@" > /dev/null 2>&1; then
+		die "'$*' succeeded, expected it to fail"
+	fi
+}
+
 as_nobody() {
 	setpriv --reuid=65534 --regid=65534 --clear-groups "$@"
 }
@@ -70,7 +77,8 @@ make_builds_tools_and_examples() {
 		-cf - . | tar -C "$SRC" -xf -
 	cd "$SRC"
 	make -s tools examples
-	[ -x build/tools/tuntapctl ] && [ -x build/tools/tunfwd ]
+	[ -x build/tools/tuntapctl ]
+	[ -x build/tools/tunfwd ]
 	[ -x build/examples/vpn ]
 	version=$(make -s version)
 	[ -n "$version" ]
@@ -130,7 +138,7 @@ no_module_then_create_autoloads_dkms_module() {
 	modinfo -F srcversion "$TT_ROOT/build/$KVER/if_tuntap.ko" |
 		grep -qx "$(cat /sys/module/if_tuntap/srcversion)"
 	tuntapctl destroy tun0
-	! link_exists tun0
+	not link_exists tun0
 }
 
 ethtool_reports_driver_version_and_drop_causes() {
@@ -158,8 +166,11 @@ tuntapctl_create_show_list_destroy() {
 	b=$(tuntapctl create tap)
 	c=$(tuntapctl create vmnet7)
 	echo "$a $b $c" | grep -Eq '^tun[0-9]+ tap[0-9]+ vmnet7$'
-	link_exists "$a" && link_exists "$b" && link_exists vmnet7
-	[ -c "/dev/$a" ] && [ -c /dev/vmnet7 ]
+	link_exists "$a"
+	link_exists "$b"
+	link_exists vmnet7
+	[ -c "/dev/$a" ]
+	[ -c /dev/vmnet7 ]
 	expect_status 6 "vmnet7: unit taken" tuntapctl create vmnet7
 	tuntapctl show vmnet7 > "$UT/show"
 	grep -q "^driver: *vmnet$" "$UT/show"
@@ -192,7 +203,9 @@ tuntapctl_create_show_list_destroy() {
 	ip netns del ulist
 	tuntapctl destroy utun
 	tuntapctl destroy vmnet7
-	! link_exists utun && ! link_exists vmnet7 && [ ! -e "/dev/$a" ]
+	not link_exists utun
+	not link_exists vmnet7
+	[ ! -e "/dev/$a" ]
 	expect_status 5 "tun999: no such unit" tuntapctl destroy tun999
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl show lo
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl destroy lo
@@ -208,13 +221,18 @@ tuntapctl_run_gives_command_a_transient_unit() {
 		> "$UT/run"
 	read -r name pid owner open transient < "$UT/run"
 	echo "$name" | grep -Eq '^tun[0-9]+$'
-	[ "$owner" = "$pid" ] && [ "$open" = 1 ] && [ "$transient" = 1 ]
-	! link_exists "$name" && [ ! -e "/dev/$name" ]
+	[ "$owner" = "$pid" ]
+	[ "$open" = 1 ]
+	[ "$transient" = 1 ]
+	not link_exists "$name"
+	[ ! -e "/dev/$name" ]
 	# --transient is the default spelled out; --tap and --vmnet.
 	tuntapctl run --transient --tap -- sh -c 'echo $TUNTAP_IFNAME' > "$UT/run"
-	grep -Eq '^tap[0-9]+$' "$UT/run" && ! link_exists "$(cat "$UT/run")"
+	grep -Eq '^tap[0-9]+$' "$UT/run"
+	not link_exists "$(cat "$UT/run")"
 	tuntapctl run --vmnet sh -c 'echo $TUNTAP_IFNAME' > "$UT/run"
-	grep -Eq '^vmnet[0-9]+$' "$UT/run" && ! link_exists "$(cat "$UT/run")"
+	grep -Eq '^vmnet[0-9]+$' "$UT/run"
+	not link_exists "$(cat "$UT/run")"
 	# The descriptor carries packets: a ping out of the unit is read back.
 	tuntapctl run -- sh -c '
 		ip addr add 10.97.0.1 peer 10.97.0.2 dev $TUNTAP_IFNAME
@@ -240,7 +258,7 @@ tuntapctl_run_gives_command_a_transient_unit() {
 	kill "$holder"
 	wait "$holder" || true
 	tuntapctl run --unit "$name" -- true
-	! link_exists "$name"
+	not link_exists "$name"
 	expect_status 5 "tun4242: no such unit" tuntapctl run --unit tun4242 -- true
 	# The command's own status comes back; one that cannot run: 127.
 	set +e
@@ -329,7 +347,8 @@ vpn_example_between_two_namespaces() {
 	vb=$!
 	for _ in $(seq 50); do [ -s "$UT/vpa" ] && [ -s "$UT/vpb" ] && break; sleep 0.1; done
 	a=$(cat "$UT/vpa") b=$(cat "$UT/vpb")
-	[ -n "$a" ] && [ -n "$b" ]
+	[ -n "$a" ]
+	[ -n "$b" ]
 	ip -n vpa addr add 10.99.0.1 peer 10.99.0.2 dev "$a"
 	ip -n vpb addr add 10.99.0.2 peer 10.99.0.1 dev "$b"
 	ip -n vpa addr add fd99::1/64 dev "$a" nodad
@@ -355,7 +374,8 @@ vpn_example_between_two_namespaces() {
 	kill "$va" "$vb"
 	wait "$va" "$vb" || true
 	grep -q "packets sent to the peer" "$UT/vpa.err"
-	! ns_link_exists vpa "$a" && ! ns_link_exists vpb "$b"
+	not ns_link_exists vpa "$a"
+	not ns_link_exists vpb "$b"
 }
 
 make_uninstall_removes_everything() {
@@ -364,10 +384,10 @@ make_uninstall_removes_everything() {
 	before=$(overlay_files | wc -l)
 	make uninstall > "$UT/uninstall.log" 2>&1 || { cat "$UT/uninstall.log"; exit 1; }
 	[ ! -e "/usr/src/if_tuntap-$version" ]
-	! dkms status -m if_tuntap | grep -q .
-	! modinfo -k "$KVER" if_tuntap > /dev/null 2>&1
+	not sh -c 'dkms status -m if_tuntap | grep -q .'
+	not modinfo -k "$KVER" if_tuntap
 	[ ! -e /etc/udev/rules.d/70-if_tuntap.rules ]
-	! command -v tuntapctl
+	not command -v tuntapctl
 	# What is left: DKMS's signing key and depmod's rebuilt indexes.
 	overlay_files | grep -Ev "^/var/lib/dkms/mok\.(key|pub)$|^/usr/lib/modules/$KVER/modules\.[a-z.]+$" \
 		> "$UT/left" || true
