@@ -177,6 +177,15 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	put_pid(owner);
 
 	tuntap_detach(u);
+	tuntap_dbg(u, "closed\n");
+	/*
+	 * Unregistering takes the interface down and drops its addresses
+	 * itself; doing it twice would cost a second RCU grace period.
+	 */
+	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags)) {
+		tuntap_destroy(u);
+		return;
+	}
 	tuntap_purge_ring(u);
 	tuntap_set_vnet_hdr(u, 0);
 	if (!keep) {
@@ -189,9 +198,6 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	 */
 	if (u->drv->kind != TUNTAP_VMNET)
 		netif_carrier_off(dev);
-	tuntap_dbg(u, "closed\n");
-	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags))
-		tuntap_destroy(u);
 }
 
 static int tuntap_release(struct inode *inode, struct file *file)

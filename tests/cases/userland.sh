@@ -387,7 +387,9 @@ make_uninstall_removes_everything() {
 	not sh -c 'dkms status -m if_tuntap | grep -q .'
 	not modinfo -k "$KVER" if_tuntap
 	[ ! -e /etc/udev/rules.d/70-if_tuntap.rules ]
-	not command -v tuntapctl
+	[ ! -e /usr/local/sbin/tuntapctl ]
+	[ ! -e /usr/local/include/net/if_tun.h ]
+	[ ! -e /usr/local/share/man/man8/tuntapctl.8 ]
 	# What is left: DKMS's signing key and depmod's rebuilt indexes.
 	overlay_files | grep -Ev "^/var/lib/dkms/mok\.(key|pub)$|^/usr/lib/modules/$KVER/modules\.[a-z.]+$" \
 		> "$UT/left" || true
