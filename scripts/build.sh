@@ -14,8 +14,7 @@ for kver in $(scripts/kernels.sh); do
 done
 
 make -s -C tests/c OUT="$root/build/tests"
-make -s -C tools OUT="$root/build/tools"
-make -s -C examples OUT="$root/build/examples"
+make -s tools examples
 make -s -C bench OUT="$root/build/bench"
 
 # The seed keeps the commit as one line; its diff lines start with " +".
