@@ -7,18 +7,14 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 jobs=$(nproc)
 
+# The module through the top-level Makefile's "make module", as a user
+# builds it: a copy of src/ and include/ built in build/KVER/.
 for kver in $(scripts/kernels.sh); do
-	out=build/$kver
-	mkdir -p "$out/src" "$out/include"
-	cp -u src/*.c src/*.h src/Kbuild "$out/src/"
-	cp -ru include/net "$out/include/"
-	make -s -j"$jobs" -C "/lib/modules/$kver/build" M="$root/$out/src" \
-		${TT_KBUILD_FLAGS:-} modules
-	cp "$out/src/if_tuntap.ko" "$out/if_tuntap.ko"
+	make -s -j"$jobs" module KVER="$kver" KBUILD_FLAGS="${TT_KBUILD_FLAGS:-}"
 done
 
 make -s -C tests/c OUT="$root/build/tests"
-make -s -C tools OUT="$root/build/tools"
+make -s tools examples
 make -s -C bench OUT="$root/build/bench"
 
 # The seed keeps the commit as one line; its diff lines start with " +".
