@@ -8,7 +8,9 @@
 #   linux-source-6.1/           the configured, built tree
 #   bzImage                     the kernel image
 #   if_tuntap.ko                the module built against that tree
-#   kver                        the kernel's release string
+#   kver                        the kernel's release string (6.1.N-ttdebug)
+#   modroot/lib/modules/KVER/   modules.builtin and friends, so that the
+#                               guest's modprobe finds the built-in drivers
 # A second run reuses the tree: make only rebuilds what changed, and the
 # configuration is rewritten only when this script's fragment changes.
 set -eu
@@ -50,6 +52,8 @@ fi
 # guest needs no module but ours.
 frag=$dir/tt-debug.config
 cat > "$frag.new" <<'EOF'
+CONFIG_LOCALVERSION="-ttdebug"
+CONFIG_LOCALVERSION_AUTO=n
 # --- memory and locking debugging
 CONFIG_KASAN=y
 CONFIG_KASAN_GENERIC=y
@@ -173,6 +177,11 @@ nice -n "${TT_NICE:-10}" make -s -C "$src" -j"$jobs" bzImage modules
 echo "debug-kernel: kernel built in $(($(date +%s) - start))s"
 cp "$src/arch/x86/boot/bzImage" "$dir/bzImage"
 make -s -C "$src" kernelrelease > "$dir/kver"
+# Everything the harness and the suite need is built in; modprobe still
+# wants modules.builtin to say so (the guest bind-mounts this over
+# /lib/modules).
+rm -rf "$dir/modroot"
+make -s -C "$src" INSTALL_MOD_PATH="$dir/modroot" modules_install > /dev/null
 
 # The module, out of tree, against the debug tree (like scripts/build.sh).
 mod=$dir/module
