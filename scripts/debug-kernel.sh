@@ -159,7 +159,7 @@ if [ ! -f "$src/.config" ] || [ ! -f "$frag" ] || [ "$(sum "$frag")" != "$(sum "
 		scripts/kconfig/merge_config.sh -m .config "$frag" > /dev/null &&
 		make -s olddefconfig)
 	# Report options of the fragment that Kconfig would not take.
-	grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS== read -r k v; do
+	grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS='=' read -r k v; do
 		got=$(grep -E "^$k=|^# $k is not set" "$src/.config" || true)
 		case "$v" in
 		n) case "$got" in ""|"# $k is not set") continue ;; esac ;;
@@ -188,6 +188,7 @@ mod=$dir/module
 mkdir -p "$mod/src" "$mod/include"
 cp -u src/*.c src/*.h src/Kbuild "$mod/src/"
 cp -ru include/net "$mod/include/"
+# shellcheck disable=SC2086
 nice -n "${TT_NICE:-10}" make -s -j"$jobs" -C "$src" M="$mod/src" \
 	${TT_KBUILD_FLAGS:-} modules
 cp "$mod/src/if_tuntap.ko" "$dir/if_tuntap.ko"
