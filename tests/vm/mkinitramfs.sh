@@ -15,8 +15,12 @@ for applet in sh mount insmod switch_root mkdir cat echo poweroff sleep; do
 done
 
 # Modules in dependency order, each once, uncompressed for busybox insmod.
-modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
-	awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$tmp/order"
+if [ -d "/lib/modules/$kver/kernel" ]; then
+	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
+		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$tmp/order"
+else
+	: > "$tmp/order"
+fi
 : > "$tmp/lib/modules/list"
 while read -r ko; do
 	name=$(basename "$ko")

@@ -2,7 +2,8 @@
 # run-vm.sh KVER OUTDIR [TIMEOUT]: boot Debian's kernel KVER under QEMU with
 # the host's root shared read-only, run OUTDIR/job.sh inside, and leave
 # job.out, job.rc, dmesg.txt and console.log in OUTDIR.  Exits with the
-# job's status; 124 if the guest did not finish in time.
+# job's status; 124 if the guest did not finish in time.  TT_KERNEL=PATH
+# boots that image instead of /boot/vmlinuz-KVER (KVER is then its release).
 set -eu
 kver=$1 out=$(realpath "$2") limit=${3:-1800}
 here=$(dirname "$(realpath "$0")")
@@ -27,7 +28,7 @@ boot() {
 		-machine pc,accel=$accel -cpu max -smp "${TT_CPUS:-2}" \
 		-m "${TT_MEM:-2048}" \
 		-nographic -no-reboot \
-		-kernel "/boot/vmlinuz-$kver" -initrd "$initrd" -append "$cmdline" \
+		-kernel "${TT_KERNEL:-/boot/vmlinuz-$kver}" -initrd "$initrd" -append "$cmdline" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
 		< /dev/null > "$out/console.log" 2>&1
