@@ -332,7 +332,7 @@ int main(void)
 			linux_request(u);
 		else if (r < 80)
 			one_write(u, buf);
-		else if (r < 99 || rnd() % 16)
+		else if (r < 99 || rnd() % 160)
 			one_read(u, buf);
 		else {
 			/* Close with whatever state the fuzz left. */
