@@ -72,6 +72,12 @@ static const int ok_open[] = { EBUSY, ENOENT, 0 };
 static const int ok_add[] = { EEXIST, 0 };
 static const int ok_del[] = { ENODEV, 0 };
 static const int ok_gone[] = { ENXIO, 0 };
+/*
+ * Writes: the unit may be gone, and another worker's request may have
+ * switched IFHEAD on (the packet's first word is then a bad family) or a
+ * virtio-net header on (the frame's first bytes are then a bad header).
+ */
+static const int ok_write[] = { ENXIO, EAFNOSUPPORT, EINVAL, 0 };
 static const int ok_move[] = { ENODEV, EEXIST, 0 };
 static const int ok_read[] = { EAGAIN, ENXIO, 0 };
 static const int ok_ioctl[] = { ENXIO, EBUSY, 0 };
@@ -154,7 +160,7 @@ static void do_write(struct slot *s)
 		pkt[12] = 0x88;
 		pkt[13] = 0xb5;		/* local experimental ethertype */
 	}
-	count(OP_WRITE, write(s->fd, pkt, len), ok_gone);
+	count(OP_WRITE, write(s->fd, pkt, len), ok_write);
 }
 
 static void do_read(struct slot *s)
