@@ -166,6 +166,9 @@ static void dying_namespace_destroys_units_born_there(void)
 		pthread_join(t, NULL);
 		CHECK_EQ(r.ret, -1);
 		CHECK_EQ(r.err, ENXIO);
+		/* The reader wakes first; the node goes a moment later. */
+		for (int j = 0; j < 100 && tt_path_exists(path); j++)
+			usleep(50000);
 		CHECK(!tt_path_exists(path));
 		CHECK_ERR(ioctl(r.fd, TUNGTRANSIENT, &v), ENXIO);
 		CHECK_ERR(write(r.fd, "x", 1), ENXIO);

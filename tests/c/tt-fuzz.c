@@ -9,7 +9,8 @@
  * 0..256, random argument: a buffer of random bytes, NULL, a bad pointer,
  * or a random value), random writes (0..70000 bytes of random data, on tun
  * behind random IFHEAD families, on tap behind random virtio-net headers),
- * random reads, and now and then a close and a new unit.  Every call must
+ * random reads, and now and then a close and a new unit, until the time
+ * is up or TT_FUZZ_INPUTS (default 10,000,000) random inputs were tried.  Every call must
  * succeed or fail with an errno documented for it (docs/errors.md); the
  * program prints what it tried and every errno it met.
  */
@@ -283,6 +284,8 @@ int main(void)
 			strtoull(getenv("TT_FUZZ_SEED"), NULL, 0) :
 			(uint64_t)time(NULL);
 	uint8_t *buf = malloc(70000 + 16);
+	long max_inputs = getenv("TT_FUZZ_INPUTS") ?
+			  atol(getenv("TT_FUZZ_INPUTS")) : 10000000;
 	double spent[4] = { 0 };
 	long sweep = 0;
 
@@ -317,9 +320,9 @@ int main(void)
 	       "directions, 6 sizes, 3 drivers) in %.1f s\n", sweep,
 	       tt_now() - t0);
 
-	for (long i = 0; tt_now() < end; i++) {
+	for (long i = 0; tt_now() < end && i < max_inputs; i++) {
 		struct unit *u = &units[rnd() % 3];
-		unsigned int r = rnd() % 100;
+		unsigned int r = rnd() % 100, cat = r < 50 ? 0 : r < 80 ? 1 : 2;
 		double t = tt_now();
 
 		if (r < 45)
@@ -329,7 +332,7 @@ int main(void)
 			linux_request(u);
 		else if (r < 80)
 			one_write(u, buf);
-		else if (r < 99)
+		else if (r < 99 || rnd() % 160)
 			one_read(u, buf);
 		else {
 			/* Close with whatever state the fuzz left. */
@@ -338,8 +341,9 @@ int main(void)
 			      tt_sh_quiet("ip link del %s", u->name) == 0);
 			unit_open(u);
 			n_reopen++;
+			cat = 3;
 		}
-		spent[r < 50 ? 0 : r < 80 ? 1 : r < 99 ? 2 : 3] += tt_now() - t;
+		spent[cat] += tt_now() - t;
 		if (i % 500 == 0)	/* a request may have downed it */
 			tt_nl_updown(u->name, true);
 	}

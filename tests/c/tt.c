@@ -11,6 +11,7 @@
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <time.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
@@ -337,10 +338,14 @@ static int tt_nl_talk(struct nlmsghdr *nh)
 	ssize_t n;
 
 	if (tt_nl_fd < 0) {
+		struct timeval tv = { .tv_sec = 30 };
+
 		tt_nl_fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
 				  NETLINK_ROUTE);
 		if (tt_nl_fd < 0)
 			return -1;
+		/* A lost answer is an error (EAGAIN), not a hang. */
+		setsockopt(tt_nl_fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
 	}
 	nh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
 	nh->nlmsg_seq = ++tt_nl_seq;
