@@ -122,13 +122,14 @@ void tuntap_unit_uninit(struct tuntap_unit *u)
 	struct tuntap_driver *drv = (struct tuntap_driver *)u->drv;
 
 	set_bit(TUNTAP_F_DYING, &u->flags);
-	tuntap_detach(u);
+	/* Nodes first: a sleeper that wakes ENXIO finds them gone. */
 	if (u->alias)
 		device_unregister(u->alias);
 	u->alias = NULL;
 	if (u->node)
 		device_unregister(u->node);
 	u->node = NULL;
+	tuntap_detach(u);
 	xa_cmpxchg(&drv->units, u->unit, u, NULL, 0);
 }
 

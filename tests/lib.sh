@@ -51,7 +51,7 @@ hold_open() {
 	tt-hold "$@" < "$HOLD_FIFO" > "$HOLD_FIFO.name" &
 	HOLD_PID=$!
 	exec 7> "$HOLD_FIFO"
-	for _ in $(seq 50); do
+	for _ in $(seq $((50 * ${TT_TIME_SCALE:-1}))); do
 		[ -s "$HOLD_FIFO.name" ] && break
 		sleep 0.1
 	done
