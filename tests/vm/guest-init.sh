@@ -13,6 +13,15 @@ mount -t devpts devpts /dev/pts
 for d in /tmp /run /var/tmp /dev/shm /root; do
 	mount -t tmpfs -o mode=1777 tmpfs "$d"
 done
+# A checkout in a directory just covered by tmpfs (a clone in /tmp, as CI
+# may make) comes back at its own path through its read-only share.
+for arg in $(cat /proc/cmdline); do
+	case "$arg" in tt.repo=*) repo=${arg#tt.repo=} ;; esac
+done
+if [ -n "${repo:-}" ] && [ ! -d "$repo/tests" ]; then
+	mkdir -p "$repo"
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,msize=262144 repo "$repo"
+fi
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t cgroup2 cgroup2 /sys/fs/cgroup 2>/dev/null
 mount -t 9p -o trans=virtio,version=9p2000.L,msize=262144 out /mnt

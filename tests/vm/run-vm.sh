@@ -20,7 +20,8 @@ rm -f "$out/job.rc" "$out/job.out" "$out/dmesg.txt"
 cmdline="console=ttyS0 panic=-1 mitigations=off"
 slub=${TT_SLUB_DEBUG-FZPU}
 [ -n "$slub" ] && cmdline="$cmdline slub_debug=$slub"
-cmdline="$cmdline tt.init=$here/guest-init.sh ${TT_CMDLINE:-}"
+repo=$(cd "$here/../.." && pwd)
+cmdline="$cmdline tt.init=$here/guest-init.sh tt.repo=$repo ${TT_CMDLINE:-}"
 # This machine's /dev/kvm opens but does not run guests: TCG unless asked.
 accel=${TT_ACCEL:-tcg}
 boot() {
@@ -31,6 +32,7 @@ boot() {
 		-kernel "${TT_KERNEL:-/boot/vmlinuz-$kver}" -initrd "$initrd" -append "$cmdline" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
+		-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
 		< /dev/null > "$out/console.log" 2>&1
 }
 set +e
