@@ -394,8 +394,14 @@ make_uninstall_removes_everything() {
 	[ ! -e /usr/local/include/net/if_tun.h ]
 	[ ! -e /usr/local/share/man/man8/tuntapctl.8 ]
 	# What is left: DKMS's signing key and depmod's rebuilt indexes.
-	overlay_files | grep -Ev "^/var/lib/dkms/mok\.(key|pub)$|^/usr/lib/modules/$KVER/modules\.[a-z.]+$" \
-		> "$UT/left" || true
+	# (Matched literally: a release such as 6.12.117+deb12-amd64 is no regex.)
+	overlay_files | while read -r f; do
+		case "$f" in
+		/var/lib/dkms/mok.key | /var/lib/dkms/mok.pub) ;;
+		"/usr/lib/modules/$KVER/modules."*) ;;
+		*) echo "$f" ;;
+		esac
+	done > "$UT/left"
 	[ ! -s "$UT/left" ] || { cat "$UT/left"; die "make uninstall left files behind"; }
 	echo "# make install wrote $before files; make uninstall left none of ours"
 }
