@@ -13,6 +13,18 @@
 
 static const char *const drivers[] = { "tun", "tap", "vmnet" };
 
+/* "ip link add NAMEunit type bsdDRIVER" for drivers[@d], then open it. */
+static int add_and_open(int d, int unit, char *name)
+{
+	char kind[16], node[64];
+
+	snprintf(name, IFNAMSIZ, "%s%d", drivers[d], unit);
+	snprintf(kind, sizeof(kind), "bsd%s", drivers[d]);
+	snprintf(node, sizeof(node), "/dev/%s", name);
+	CHECK_OK(tt_nl_add(kind, name));
+	return tt_open_unit(node, NULL);
+}
+
 struct sleeper {
 	int fd;
 	int kind;		/* 0 read, 1 poll, 2 epoll */
@@ -85,11 +97,7 @@ static void destroy_wakes_read_poll_epoll_sleepers(void)
 		char name[IFNAMSIZ], node[64];
 		int fd;
 
-		snprintf(name, sizeof(name), "%s6001", drivers[d]);
-		snprintf(node, sizeof(node), "/dev/%s", name);
-		CHECK_OK(tt_nl_add(d == 0 ? "bsdtun" : d == 1 ? "bsdtap" :
-				   "bsdvmnet", name));
-		fd = tt_open_unit(node, NULL);
+		fd = add_and_open(d, 6001, name);
 		for (int i = 0; i < 3; i++) {
 			s[i] = (struct sleeper){ .fd = fd, .kind = i };
 			CHECK_EQ(pthread_create(&t[i], NULL, sleep_on_unit,
@@ -107,6 +115,7 @@ static void destroy_wakes_read_poll_epoll_sleepers(void)
 		CHECK(s[2].revents & (EPOLLERR | EPOLLHUP));
 		check_file_dead(fd, d > 0);
 		CHECK_OK(close(fd));
+		snprintf(node, sizeof(node), "/dev/%s", name);
 		CHECK(!tt_path_exists(node));
 		CHECK(!tt_if_exists(name));
 	}
@@ -244,19 +253,15 @@ static void destroy_racing_ioctls_gets_enxio(void)
 	long calls = 0, enxio = 0;
 	int rounds = 60;
 
-	alarm(600);
+	tt_alarm(600);
 	signal(SIGIO, SIG_IGN);	/* FIOASYNC makes us the owner */
 	for (int round = 0; round < rounds; round++) {
 		int d = round % 3;
 		struct hammer h = { .l2 = d > 0 };
-		char name[IFNAMSIZ], node[64];
+		char name[IFNAMSIZ];
 		pthread_t t;
 
-		snprintf(name, sizeof(name), "%s6002", drivers[d]);
-		snprintf(node, sizeof(node), "/dev/%s", name);
-		CHECK_OK(tt_nl_add(d == 0 ? "bsdtun" : d == 1 ? "bsdtap" :
-				   "bsdvmnet", name));
-		h.fd = tt_open_unit(node, NULL);
+		h.fd = add_and_open(d, 6002, name);
 		CHECK_OK(tt_nl_updown(name, true));
 		CHECK_EQ(pthread_create(&t, NULL, hammer_ioctls, &h), 0);
 		usleep(1000 + (round * 7919) % 20000);
@@ -325,7 +330,7 @@ static void opens_racing_destroy_succeed_or_ebusy(void)
 	pthread_t t[2];
 	int rounds = 150, created = 0;
 
-	alarm(300);
+	tt_alarm(300);
 	CHECK_EQ(pthread_create(&t[0], NULL, open_loop, &o), 0);
 	CHECK_EQ(pthread_create(&t[1], NULL, open_loop, &o), 0);
 	for (int i = 0; i < rounds; i++) {
@@ -357,7 +362,7 @@ static void clone_and_transient_close_race(void)
 {
 	int before = tt_unit_count();
 
-	alarm(300);
+	tt_alarm(300);
 	for (int d = 0; d < 3; d++) {
 		char node[32];
 		pid_t kids[2];
@@ -417,7 +422,7 @@ static void rmmod_refused_while_file_open(void)
 	pthread_t t;
 	int fd, mfd;
 
-	alarm(120);
+	tt_alarm(120);
 	fd = tt_open_unit("/dev/tap", name);
 	CHECK(module_refcnt() >= 1);
 	s = (struct sleeper){ .fd = fd, .kind = 0 };

@@ -189,7 +189,7 @@ static void transient_close_racing_namespace_death(void)
 {
 	int before = tt_unit_count();
 
-	alarm(300);
+	tt_alarm(300);
 	for (int i = 0; i < 40; i++) {
 		char name[IFNAMSIZ], path[64];
 		int home, fd;

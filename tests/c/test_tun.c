@@ -118,39 +118,41 @@ static void write_ipv4_reaches_stack(void)
 	close(fd);
 }
 
-static void ifhead_ipv4_framing(void)
+/*
+ * IFHEAD: both ways, each packet carries its address family first, and
+ * the echo reply to a written echo request comes back with the same word.
+ */
+static void ifhead_framing(bool ipv6)
 {
 	uint8_t pkt[256], buf[2048];
-	uint32_t af = htonl(AF_INET);
+	uint32_t af = htonl(ipv6 ? AF_INET6 : AF_INET);
 	char name[IFNAMSIZ];
 	int one = 1, fd = tun_ready(name);
 	size_t len;
 
 	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
 	memcpy(pkt, &af, 4);
-	len = tt_icmp4_echo(pkt + 4, B4, A4, 8, 1, 16) + 4;
+	if (ipv6)
+		len = tt_icmp6_echo(pkt + 4, B6, A6, 9, 1, 24) + 4;
+	else
+		len = tt_icmp4_echo(pkt + 4, B4, A4, 8, 1, 16) + 4;
 	CHECK_EQ(write(fd, pkt, len), len);
-	CHECK_EQ(read_matching(fd, buf, sizeof(buf), 4, is_echo4_reply), len);
+	CHECK_EQ(read_matching(fd, buf, sizeof(buf), 4,
+			       ipv6 ? is_echo6_reply : is_echo4_reply), len);
 	CHECK(!memcmp(buf, &af, 4));
+	if (ipv6)	/* back to B6 */
+		CHECK(!memcmp(buf + 4 + 8, pkt + 4 + 24, 16));
 	close(fd);
+}
+
+static void ifhead_ipv4_framing(void)
+{
+	ifhead_framing(false);
 }
 
 static void ifhead_ipv6_framing(void)
 {
-	uint8_t pkt[256], buf[2048];
-	uint32_t af = htonl(AF_INET6);
-	char name[IFNAMSIZ];
-	int one = 1, fd = tun_ready(name);
-	size_t len;
-
-	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
-	memcpy(pkt, &af, 4);
-	len = tt_icmp6_echo(pkt + 4, B6, A6, 9, 1, 24) + 4;
-	CHECK_EQ(write(fd, pkt, len), len);
-	CHECK_EQ(read_matching(fd, buf, sizeof(buf), 4, is_echo6_reply), len);
-	CHECK(!memcmp(buf, &af, 4));
-	CHECK(!memcmp(buf + 4 + 8, pkt + 4 + 24, 16));	/* back to B6 */
-	close(fd);
+	ifhead_framing(true);
 }
 
 static void ifhead_unknown_family_eafnosupport(void)

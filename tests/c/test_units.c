@@ -131,8 +131,12 @@ static void auto_numbering_skips_foreign_names(void)
 	}
 }
 
-/* One "ip link add group G type bsdtun" (automatic name) on socket @fd. */
-static void add_one(int fd, int group, int seq)
+/*
+ * One rtnetlink request on @fd about interface group @group: @type with
+ * @flags, and a link kind when @kind is set.  Returns the kernel's errno.
+ */
+static int group_request(int fd, int type, int flags, int group,
+			 const char *kind, int seq)
 {
 	struct {
 		struct nlmsghdr nh;
@@ -141,14 +145,12 @@ static void add_one(int fd, int group, int seq)
 	} r;
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct rtattr *a, *li;
-	struct nlmsgerr *e;
 	char buf[1024];
 
 	memset(&r, 0, sizeof(r));
 	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.nh.nlmsg_type = RTM_NEWLINK;
-	r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | NLM_F_CREATE |
-			   NLM_F_EXCL;
+	r.nh.nlmsg_type = type;
+	r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK | flags;
 	r.nh.nlmsg_seq = seq;
 	r.ifi.ifi_family = AF_UNSPEC;
 	a = (struct rtattr *)((char *)&r + r.nh.nlmsg_len);
@@ -156,21 +158,30 @@ static void add_one(int fd, int group, int seq)
 	a->rta_len = RTA_LENGTH(4);
 	memcpy(RTA_DATA(a), &group, 4);
 	r.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
-	li = (struct rtattr *)((char *)&r + r.nh.nlmsg_len);
-	li->rta_type = IFLA_LINKINFO;
-	a = RTA_DATA(li);
-	a->rta_type = IFLA_INFO_KIND;
-	a->rta_len = RTA_LENGTH(6);
-	memcpy(RTA_DATA(a), "bsdtun", 6);
-	li->rta_len = RTA_LENGTH(RTA_ALIGN(a->rta_len));
-	r.nh.nlmsg_len += RTA_ALIGN(li->rta_len);
+	if (kind) {
+		li = (struct rtattr *)((char *)&r + r.nh.nlmsg_len);
+		li->rta_type = IFLA_LINKINFO;
+		a = RTA_DATA(li);
+		a->rta_type = IFLA_INFO_KIND;
+		a->rta_len = RTA_LENGTH(strlen(kind));
+		memcpy(RTA_DATA(a), kind, strlen(kind));
+		li->rta_len = RTA_LENGTH(RTA_ALIGN(a->rta_len));
+		r.nh.nlmsg_len += RTA_ALIGN(li->rta_len);
+	}
 	CHECK_OK(sendto(fd, &r, r.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
 			sizeof(sa)));
 	CHECK(recv(fd, buf, sizeof(buf), 0) > 0);
-	e = NLMSG_DATA((struct nlmsghdr *)buf);
-	if (e->error)
-		TT_FAIL("unit %d of group %d: %s", seq, group,
-			strerror(-e->error));
+	return -((struct nlmsgerr *)NLMSG_DATA((struct nlmsghdr *)buf))->error;
+}
+
+/* One "ip link add group G type bsdtun" (automatic name) on socket @fd. */
+static void add_one(int fd, int group, int seq)
+{
+	int err = group_request(fd, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
+				group, "bsdtun", seq);
+
+	if (err)
+		TT_FAIL("unit %d of group %d: %s", seq, group, strerror(err));
 }
 
 /*
@@ -206,34 +217,12 @@ static double add_batch(int group, int n)
 /* "ip link del group G": one request destroys the whole group at once. */
 static double del_group(int group)
 {
-	struct {
-		struct nlmsghdr nh;
-		struct ifinfomsg ifi;
-		char attrs[16];
-	} r;
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
-	struct rtattr *a;
-	struct nlmsgerr *e;
-	char buf[1024];
 	double t0 = tt_now();
 	int fd = CHECK_OK(socket(AF_NETLINK, SOCK_RAW, NETLINK_ROUTE));
+	int err = group_request(fd, RTM_DELLINK, 0, group, NULL, 0);
 
-	memset(&r, 0, sizeof(r));
-	r.nh.nlmsg_len = NLMSG_LENGTH(sizeof(r.ifi));
-	r.nh.nlmsg_type = RTM_DELLINK;
-	r.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK;
-	r.ifi.ifi_family = AF_UNSPEC;
-	a = (struct rtattr *)((char *)&r + r.nh.nlmsg_len);
-	a->rta_type = IFLA_GROUP;
-	a->rta_len = RTA_LENGTH(4);
-	memcpy(RTA_DATA(a), &group, 4);
-	r.nh.nlmsg_len += RTA_ALIGN(a->rta_len);
-	CHECK_OK(sendto(fd, &r, r.nh.nlmsg_len, 0, (struct sockaddr *)&sa,
-			sizeof(sa)));
-	CHECK(recv(fd, buf, sizeof(buf), 0) > 0);
-	e = NLMSG_DATA((struct nlmsghdr *)buf);
-	if (e->error)
-		TT_FAIL("del group %d: %s", group, strerror(-e->error));
+	if (err)
+		TT_FAIL("del group %d: %s", group, strerror(err));
 	close(fd);
 	return tt_now() - t0;
 }
@@ -273,7 +262,7 @@ static void ten_thousand_units_created_and_destroyed(void)
 	const int groups = 10, per = 1000;
 	double add[10], del[10], t0 = tt_now();
 
-	alarm(900);
+	tt_alarm(900);
 	CHECK_OK(unshare(CLONE_NEWNET));
 	CHECK_EQ(units_here(), 0);
 	for (int g = 0; g < groups; g++)

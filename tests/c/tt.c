@@ -280,16 +280,21 @@ void tt_drop_cap(int cap)
 	CHECK_OK(syscall(SYS_capset, &h, d));
 }
 
+/* TT_TIME_SCALE: slower kernels (the debug kernel) get longer. */
+void tt_alarm(unsigned int seconds)
+{
+	const char *scale = getenv("TT_TIME_SCALE");
+
+	alarm(seconds * (scale && atoi(scale) > 0 ? atoi(scale) : 1));
+}
+
 static int tt_run_one(const struct tt_case *c)
 {
 	pid_t pid = fork();
 	int st;
 
 	if (pid == 0) {
-		/* TT_TIME_SCALE: slower kernels (the debug kernel) get longer. */
-		const char *scale = getenv("TT_TIME_SCALE");
-
-		alarm(60 * (scale && atoi(scale) > 0 ? atoi(scale) : 1));
+		tt_alarm(60);
 		c->fn();
 		exit(0);
 	}

@@ -74,6 +74,8 @@ struct tt_case {
 	} while (0)
 
 int tt_run(const struct tt_case *cases, int argc, char **argv);
+/* A case's time limit, when longer than the default minute. */
+void tt_alarm(unsigned int seconds);
 int tt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tt_sh_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tt_open_unit(const char *path, char *name);
