@@ -1,15 +1,23 @@
 #!/bin/sh
-# Inside the guest: every workload, alternating if_tuntap ("bsd") and
-# Linux's tun ("linux"), REPS times.  Prints "RESULT workload driver value".
+# Inside the guest: every workload (or those named in ONLY, separated by
+# commas), alternating if_tuntap ("bsd") and Linux's tun ("linux"), REPS
+# times.  Prints "RESULT workload driver value".
 set -u
 root=$(cd "$(dirname "$0")/.." && pwd)
 reps=${1:-5}
 secs=${2:-3}
+only=${3:-}
 B=$root/build/bench/bench
 insmod "$root/build/$(uname -r)/if_tuntap.ko"
 modprobe tun
 
 result() { echo "RESULT $1 $2 $3"; }
+
+# Whether workload $1 is to run.
+want() {
+	case ",${only:-$1}," in *",$1,"*) return 0 ;; esac
+	return 1
+}
 
 # Two namespaces joined by two units of DRIVER (KIND, VNET) and the
 # forwarder; runs "$@" with them up.
@@ -74,16 +82,20 @@ iplink_rate() {
 r=0
 while [ "$r" -lt "$reps" ]; do
 	for d in bsd linux; do
-		result write64 $d "$($B write $d 64 "$secs")"
-		result write1400 $d "$($B write $d 1400 "$secs")"
-		result read $d "$($B read $d "$secs")"
-		result bulk_tun_mbps $d "$(with_pair $d tun 0 iperf)"
-		result bulk_tap_mbps $d "$(with_pair $d tap 0 iperf)"
-		result bulk_tap_vnet_mbps $d "$(with_pair $d tap 10 iperf)"
-		result rr_tun $d "$(with_pair $d tun 0 rr)"
-		result units_per_s $d "$($B units $d 300)"
-		result iplink_per_s $d "$(iplink_rate $d)"
-		[ "$r" -eq 0 ] && result mem_bytes_per_unit $d "$($B mem $d 1000)"
+		want write64 && result write64 $d "$($B write $d 64 "$secs")"
+		want write1400 && result write1400 $d "$($B write $d 1400 "$secs")"
+		want read && result read $d "$($B read $d "$secs")"
+		want bulk_tun_mbps &&
+			result bulk_tun_mbps $d "$(with_pair $d tun 0 iperf)"
+		want bulk_tap_mbps &&
+			result bulk_tap_mbps $d "$(with_pair $d tap 0 iperf)"
+		want bulk_tap_vnet_mbps &&
+			result bulk_tap_vnet_mbps $d "$(with_pair $d tap 10 iperf)"
+		want rr_tun && result rr_tun $d "$(with_pair $d tun 0 rr)"
+		want units_per_s && result units_per_s $d "$($B units $d 300)"
+		want iplink_per_s && result iplink_per_s $d "$(iplink_rate $d)"
+		[ "$r" -eq 0 ] && want mem_bytes_per_unit &&
+			result mem_bytes_per_unit $d "$($B mem $d 1000)"
 	done
 	r=$((r + 1))
 done
