@@ -1,6 +1,7 @@
 #!/bin/sh
 # debug-kernel.sh: build Debian's linux-source-6.1 as a debug kernel (KASAN,
-# lockdep, kmemleak, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, UBSAN, SLUB_DEBUG)
+# lockdep, kmemleak, DEBUG_ATOMIC_SLEEP, DEBUG_OBJECTS, UBSAN, SLUB_DEBUG,
+# fault injection)
 # with everything the test harness needs built in, then build if_tuntap.ko
 # against it.  The release check (scripts/check-debug) boots it.
 #
@@ -97,6 +98,12 @@ CONFIG_KALLSYMS=y
 CONFIG_KALLSYMS_ALL=y
 CONFIG_STACKTRACE=y
 CONFIG_MAGIC_SYSRQ=y
+# --- fault injection: /proc/thread-self/fail-nth fails a task's Nth
+# allocation, so that the tests reach the out-of-memory paths
+CONFIG_FAULT_INJECTION=y
+CONFIG_FAILSLAB=y
+CONFIG_FAIL_PAGE_ALLOC=y
+CONFIG_FAULT_INJECTION_DEBUG_FS=y
 # --- modules: ours is insmod'ed, unsigned
 CONFIG_MODULES=y
 CONFIG_MODULE_UNLOAD=y

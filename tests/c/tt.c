@@ -288,6 +288,16 @@ void tt_alarm(unsigned int seconds)
 	alarm(seconds * (scale && atoi(scale) > 0 ? atoi(scale) : 1));
 }
 
+/* A case that cannot run on this kernel: "skip NAME", not a failure. */
+#define TT_EXIT_SKIP 77
+
+void tt_skip(const char *why)
+{
+	printf("# %s\n", why);
+	exit(TT_EXIT_SKIP);
+}
+
+/* 0: passed, 1: failed, TT_EXIT_SKIP: skipped. */
 static int tt_run_one(const struct tt_case *c)
 {
 	pid_t pid = fork();
@@ -305,6 +315,8 @@ static int tt_run_one(const struct tt_case *c)
 			WTERMSIG(st));
 		return 1;
 	}
+	if (WEXITSTATUS(st) == TT_EXIT_SKIP)
+		return TT_EXIT_SKIP;
 	return WEXITSTATUS(st) != 0;
 }
 
@@ -321,11 +333,16 @@ int tt_run(const struct tt_case *cases, int argc, char **argv)
 			wanted |= !strcmp(argv[i], c->name);
 		if (!wanted)
 			continue;
-		if (tt_run_one(c)) {
+		switch (tt_run_one(c)) {
+		case 0:
+			printf("ok %s\n", c->name);
+			break;
+		case TT_EXIT_SKIP:
+			printf("skip %s\n", c->name);
+			break;
+		default:
 			printf("not ok %s\n", c->name);
 			failed++;
-		} else {
-			printf("ok %s\n", c->name);
 		}
 	}
 	return failed != 0;

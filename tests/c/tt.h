@@ -76,6 +76,8 @@ struct tt_case {
 int tt_run(const struct tt_case *cases, int argc, char **argv);
 /* A case's time limit, when longer than the default minute. */
 void tt_alarm(unsigned int seconds);
+/* Ends the case as skipped: what it needs is not in this kernel. */
+void tt_skip(const char *why) __attribute__((noreturn));
 int tt_sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tt_sh_quiet(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int tt_open_unit(const char *path, char *name);
