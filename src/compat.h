@@ -10,18 +10,6 @@
 
 #include <linux/fs.h>
 #include <linux/netdevice.h>
-#ifdef TUNTAP_HAVE_PAGE_POOL_HELPERS
-#include <net/page_pool/helpers.h>
-#else
-#include <net/page_pool.h>
-#endif
-
-/* 6.1's page pools hand out fragments only when asked to; 6.12's always. */
-#ifdef PP_FLAG_PAGE_FRAG
-#define TUNTAP_PP_FLAGS	PP_FLAG_PAGE_FRAG
-#else
-#define TUNTAP_PP_FLAGS	0
-#endif
 
 static inline void tuntap_set_lltx(struct net_device *dev)
 {

@@ -117,12 +117,9 @@ static int __init tuntap_init(void)
 
 	for (i = 0; i < TUNTAP_NR_DRIVERS; i++)
 		xa_init_flags(&tuntap_drivers[i].units, XA_FLAGS_ALLOC);
-	err = tuntap_packet_init();
-	if (err)
-		return err;
 	err = class_register(&tuntap_class);
 	if (err)
-		goto out_packet;
+		return err;
 	err = tuntap_clone_init();
 	if (err)
 		goto out_class;
@@ -139,8 +136,6 @@ out_drivers:
 	tuntap_clone_exit();
 out_class:
 	class_unregister(&tuntap_class);
-out_packet:
-	tuntap_packet_exit();
 	return err;
 }
 
@@ -149,7 +144,6 @@ static void __exit tuntap_exit(void)
 	tuntap_exit_drivers();
 	tuntap_clone_exit();
 	class_unregister(&tuntap_class);
-	tuntap_packet_exit();
 }
 
 module_init(tuntap_init);

@@ -15,9 +15,8 @@
 #include <linux/virtio_net.h>
 
 #include "tuntap.h"
-#include "compat.h"
 
-/* Head room of a written packet, and the most of it kept in the head. */
+/* Head room of a written packet, and the largest built in one fragment. */
 #define TUNTAP_PAD	(NET_SKB_PAD + NET_IP_ALIGN)
 #define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - TUNTAP_PAD)
 
@@ -127,108 +126,50 @@ static int tuntap_ifhead_proto(struct iov_iter *from, __be16 *proto)
 }
 
 /*
- * Written packets live in pages from per-CPU page pools, as a NIC's
- * receive buffers do: when the stack frees one, its pages go back to the
- * pool, not to the page allocator, which would have to zero them again
- * (init_on_alloc) before the next write.  A pool serves one allocating
- * context at a time; BH off on its own CPU is that.  Pages come back from
- * any CPU through the pool's ring, which holds TUNTAP_POOL_PAGES; beyond
- * that they go back to the page allocator.
+ * A packet that fits in a page is copied straight into a page fragment
+ * from the per-CPU cache that NIC drivers use and an sk_buff is built
+ * around it: no kmalloc()ed head, no slab round trip per packet.  Larger
+ * packets are built from pages.  Either way a shortage is ENOBUFS.
  */
-#define TUNTAP_POOL_PAGES	256
-
-static DEFINE_PER_CPU(struct page_pool *, tuntap_pools);
-
-/*
- * An sk_buff for @len bytes, not yet filled, all of it pool memory: up to
- * a page's worth in its head (headers must be linear), the rest in whole
- * pages.  BH off.
- */
-static struct sk_buff *tuntap_alloc_skb(size_t len)
-{
-	struct page_pool *pool = this_cpu_read(tuntap_pools);
-	size_t head = min_t(size_t, len, TUNTAP_FRAG_MAX), rest, chunk;
-	unsigned int size = SKB_DATA_ALIGN(TUNTAP_PAD + head) +
-			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-	unsigned int offset;
-	struct sk_buff *skb;
-	struct page *page;
-
-	BUILD_BUG_ON(DIV_ROUND_UP(TAPMRU - TUNTAP_FRAG_MAX, PAGE_SIZE) >
-		     MAX_SKB_FRAGS);
-	page = page_pool_dev_alloc_frag(pool, &offset, size);
-	if (!page)
-		return NULL;
-	/* NAPI's per-CPU sk_buff cache: no slab call per packet. */
-	skb = napi_build_skb(page_address(page) + offset, size);
-	if (!skb) {
-		page_pool_put_full_page(pool, page, false);
-		return NULL;
-	}
-	skb_mark_for_recycle(skb);
-	skb_reserve(skb, TUNTAP_PAD);
-	skb_put(skb, head);
-	for (rest = len - head; rest; rest -= chunk) {
-		chunk = min_t(size_t, rest, PAGE_SIZE);
-		page = page_pool_dev_alloc_frag(pool, &offset, PAGE_SIZE);
-		if (!page) {
-			kfree_skb(skb);
-			return NULL;
-		}
-		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, offset,
-				chunk, PAGE_SIZE);
-	}
-	return skb;
-}
-
-int tuntap_packet_init(void)
-{
-	struct page_pool_params pp = {
-		.flags = TUNTAP_PP_FLAGS,
-		.pool_size = TUNTAP_POOL_PAGES,
-	};
-	struct page_pool *pool;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		pp.nid = cpu_to_node(cpu);
-		pool = page_pool_create(&pp);
-		if (IS_ERR(pool)) {
-			tuntap_packet_exit();
-			return PTR_ERR(pool);
-		}
-		per_cpu(tuntap_pools, cpu) = pool;
-	}
-	return 0;
-}
-
-/* Pages still in flight keep their pool until they come back. */
-void tuntap_packet_exit(void)
-{
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		page_pool_destroy(per_cpu(tuntap_pools, cpu));
-		per_cpu(tuntap_pools, cpu) = NULL;
-	}
-}
-
-/* A written packet, copied once, into pool memory; a shortage is ENOBUFS. */
 static struct sk_buff *tuntap_build_skb(struct iov_iter *from, size_t len)
 {
+	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(NET_IP_ALIGN));
+	unsigned int size;
 	struct sk_buff *skb;
-	bool copied;
+	void *data;
+	int err;
 
-	local_bh_disable();
-	skb = tuntap_alloc_skb(len);
-	local_bh_enable();
+	if (len <= TUNTAP_FRAG_MAX) {
+		size = SKB_DATA_ALIGN(TUNTAP_PAD + len) +
+		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+		data = netdev_alloc_frag(size);
+		if (!data)
+			return ERR_PTR(-ENOBUFS);
+		if (!copy_from_iter_full(data + TUNTAP_PAD, len, from)) {
+			skb_free_frag(data);
+			return ERR_PTR(-EFAULT);
+		}
+		/* NAPI's sk_buff cache wants BH off; it saves a slab call. */
+		local_bh_disable();
+		skb = napi_build_skb(data, size);
+		local_bh_enable();
+		if (!skb) {
+			skb_free_frag(data);
+			return ERR_PTR(-ENOBUFS);
+		}
+		skb_reserve(skb, TUNTAP_PAD);
+		skb_put(skb, len);
+		return skb;
+	}
+	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, len - linear,
+				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
 	if (!skb)
 		return ERR_PTR(-ENOBUFS);
-	if (skb_is_nonlinear(skb))
-		copied = !skb_copy_datagram_from_iter(skb, 0, from, len);
-	else
-		copied = copy_from_iter_full(skb->data, len, from);
-	if (!copied) {
+	skb_reserve(skb, NET_IP_ALIGN);
+	skb_put(skb, linear);
+	skb->data_len = len - linear;
+	skb->len += len - linear;
+	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
 		kfree_skb(skb);
 		return ERR_PTR(-EFAULT);
 	}

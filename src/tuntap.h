@@ -189,8 +189,6 @@ void tuntap_put(struct tuntap_unit *u);
 void tuntap_detach(struct tuntap_unit *u);
 
 /* packet.c: framing between user buffers and sk_buffs */
-int tuntap_packet_init(void);
-void tuntap_packet_exit(void);
 ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 			struct iov_iter *to);
 ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from);
