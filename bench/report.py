@@ -1,5 +1,6 @@
 # SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
-"""report.py JOB_OUT KVER COMMAND RESULT_MD [HOST_LOAD]: medians and ratios of a run."""
+"""report.py JOB_OUT KVER COMMAND RESULT_MD [HOST_LOAD]: medians and ratios of a run.
+report.py --names: the workloads, by the names bench/run-guest.sh gives them."""
 import datetime
 import statistics
 import sys
@@ -18,6 +19,9 @@ LABELS = {
     "mem_bytes_per_unit": "kernel memory per idle unit, bytes",
 }
 
+if sys.argv[1:] == ["--names"]:
+    print(" ".join(LABELS))
+    sys.exit(0)
 job, kver, command, md = sys.argv[1:5]
 load = sys.argv[5] if len(sys.argv) > 5 else "not recorded"
 raw = {}

@@ -448,6 +448,60 @@ static void rmmod_refused_while_file_open(void)
 	close(mfd);
 }
 
+/*
+ * Out of memory, in the debug check (skipped on kernels without fault
+ * injection): for every N the call reaches, it runs with its Nth
+ * allocation failing, our paths' and the core's after them.  That nothing
+ * leaks is kmemleak's part of the debug check.
+ */
+
+/* Fails this task's @n-th allocation in @call(@arg); whether it reached it. */
+static bool fail_nth_in(int ffd, unsigned int n, int (*call)(const void *),
+			const void *arg, int *ret, int *err)
+{
+	unsigned int left;
+
+	tt_fail_nth(ffd, n);
+	*ret = call(arg);
+	*err = errno;
+	left = tt_fail_left(ffd);
+	tt_fail_nth(ffd, 0);
+	return left == 0;
+}
+
+static int close_fd(const void *fd)
+{
+	return close(*(const int *)fd);
+}
+
+/*
+ * A transient unit's last close: whatever allocation fails, the unit and
+ * its node go.
+ */
+static void transient_close_without_memory_still_destroys(void)
+{
+	int ffd, units = tt_unit_count(), one = 1, fd, ret, err;
+	char name[IFNAMSIZ], path[64];
+	bool reached = true;
+	unsigned int n;
+
+	tt_alarm(900);
+	ffd = tt_fail_start();
+	for (n = 1; reached; n++) {
+		fd = tt_open_unit("/dev/tun", name);
+		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+		reached = fail_nth_in(ffd, n, close_fd, &fd, &ret, &err);
+		CHECK_EQ(ret, 0);
+		snprintf(path, sizeof(path), "/dev/%s", name);
+		CHECK(!tt_if_exists(name));
+		CHECK(!tt_path_exists(path));
+		CHECK_EQ(tt_unit_count(), units);
+	}
+	tt_fail_stop(ffd);
+	printf("# last close: %u allocations\n", n - 2);
+	CHECK(n > 2);
+}
+
 static const struct tt_case cases[] = {
 	{ "destroy_wakes_read_poll_epoll_sleepers", destroy_wakes_read_poll_epoll_sleepers },
 	{ "transient_dies_on_last_close_of_shared_file", transient_dies_on_last_close_of_shared_file },
@@ -455,6 +509,7 @@ static const struct tt_case cases[] = {
 	{ "opens_racing_destroy_succeed_or_ebusy", opens_racing_destroy_succeed_or_ebusy },
 	{ "clone_and_transient_close_race", clone_and_transient_close_race },
 	{ "rmmod_refused_while_file_open", rmmod_refused_while_file_open },
+	{ "transient_close_without_memory_still_destroys", transient_close_without_memory_still_destroys },
 	{ NULL, NULL },
 };
 

@@ -176,36 +176,6 @@ static void close_drops_queue_and_closed_unit_drops_output(void)
 }
 
 /*
- * Fault injection (the debug kernel's CONFIG_FAILSLAB): the allocator
- * knobs this case sets, and what it puts back.  failslab ignores
- * allocations that may sleep unless told otherwise; a report per
- * injected failure would fill the log with stack traces.
- */
-static const char *const fail_knobs[][2] = {
-	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
-	{ "/sys/kernel/debug/failslab/verbose", "0" },
-	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
-};
-
-#define N_KNOBS (sizeof(fail_knobs) / sizeof(fail_knobs[0]))
-
-static void set_fail_nth(int ffd, unsigned int n)
-{
-	char s[16];
-	int len = snprintf(s, sizeof(s), "%u", n);
-
-	CHECK_EQ(pwrite(ffd, s, len, 0), len);
-}
-
-static unsigned int fail_nth_left(int ffd)
-{
-	char s[16] = { 0 };
-
-	CHECK(pread(ffd, s, sizeof(s) - 1, 0) > 0);
-	return strtoul(s, NULL, 10);
-}
-
-/*
  * One write of @len bytes whose @n-th allocation fails: it must deliver
  * (the failure was the stack's, after ours) or fail ENOBUFS (ours).
  * Returns whether the write made fewer than @n allocations.
@@ -217,11 +187,11 @@ static bool write_failing_nth(int fd, int ffd, const uint8_t *pkt, size_t len,
 	ssize_t r;
 	int err;
 
-	set_fail_nth(ffd, n);
+	tt_fail_nth(ffd, n);
 	r = write(fd, pkt, len);
 	err = errno;
-	left = fail_nth_left(ffd);
-	set_fail_nth(ffd, 0);
+	left = tt_fail_left(ffd);
+	tt_fail_nth(ffd, 0);
 	if (r == -1 && err == ENOBUFS)
 		++*enobufs;
 	else if (r != (ssize_t)len)
@@ -244,24 +214,11 @@ static bool write_failing_nth(int fd, int ffd, const uint8_t *pkt, size_t len,
 static void write_without_memory_is_enobufs(void)
 {
 	static const size_t sizes[] = { 64, 1400, 3000, 9000 };
-	char saved[N_KNOBS][16], name[IFNAMSIZ];
 	uint8_t pkt[9100], payload[9000] = { 0 };
 	long enobufs[2] = { 0, 0 }, err0;	/* fragment path, paged path */
-	int ffd, fd, s;
+	int ffd = tt_fail_start(), fd, s;
+	char name[IFNAMSIZ];
 	size_t len;
-
-	ffd = open("/proc/thread-self/fail-nth", O_RDWR);
-	if (ffd < 0)
-		tt_skip("no /proc/thread-self/fail-nth: kernel without CONFIG_FAULT_INJECTION");
-	for (size_t k = 0; k < N_KNOBS; k++) {
-		FILE *f = fopen(fail_knobs[k][0], "r");
-
-		if (!f || !fgets(saved[k], sizeof(saved[k]), f))
-			tt_skip("no failslab knobs in debugfs");
-		fclose(f);
-	}
-	for (size_t k = 0; k < N_KNOBS; k++)
-		tt_sysfs_write(fail_knobs[k][0], fail_knobs[k][1]);
 
 	fd = tt_tun_ready(name, false);
 	err0 = tt_stat(name, "rx_errors");
@@ -276,8 +233,7 @@ static void write_without_memory_is_enobufs(void)
 		for (int w = 0; w < 48; w++)
 			write_failing_nth(fd, ffd, pkt, len, 1, count);
 	}
-	for (size_t k = 0; k < N_KNOBS; k++)
-		tt_sysfs_write(fail_knobs[k][0], saved[k]);
+	tt_fail_stop(ffd);
 	printf("# ENOBUFS: %ld writes through a page fragment, %ld paged\n",
 	       enobufs[0], enobufs[1]);
 	CHECK(enobufs[0] > 0 && enobufs[1] > 0);
@@ -290,7 +246,6 @@ static void write_without_memory_is_enobufs(void)
 	CHECK(tt_readable(s, 2000));
 	CHECK_EQ(recv(s, pkt, sizeof(pkt), 0), 36);
 	close(s);
-	close(ffd);
 	close(fd);
 }
 

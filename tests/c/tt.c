@@ -528,3 +528,59 @@ double tt_now(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
+
+/*
+ * The allocator knobs fault injection needs, and what stop puts back.
+ * failslab ignores allocations that may sleep unless told otherwise; a
+ * report per injected failure would fill the log with stack traces.
+ */
+static const char *const tt_fail_knobs[][2] = {
+	{ "/sys/kernel/debug/failslab/ignore-gfp-wait", "N" },
+	{ "/sys/kernel/debug/failslab/verbose", "0" },
+	{ "/sys/kernel/debug/fail_page_alloc/verbose", "0" },
+};
+
+#define TT_N_KNOBS (sizeof(tt_fail_knobs) / sizeof(tt_fail_knobs[0]))
+
+static char tt_fail_saved[TT_N_KNOBS][16];
+
+int tt_fail_start(void)
+{
+	int ffd = open("/proc/thread-self/fail-nth", O_RDWR);
+
+	if (ffd < 0)
+		tt_skip("no /proc/thread-self/fail-nth: kernel without CONFIG_FAULT_INJECTION");
+	for (size_t k = 0; k < TT_N_KNOBS; k++) {
+		FILE *f = fopen(tt_fail_knobs[k][0], "r");
+
+		if (!f || !fgets(tt_fail_saved[k], sizeof(tt_fail_saved[k]), f))
+			tt_skip("no failslab knobs in debugfs");
+		fclose(f);
+	}
+	for (size_t k = 0; k < TT_N_KNOBS; k++)
+		tt_sysfs_write(tt_fail_knobs[k][0], tt_fail_knobs[k][1]);
+	return ffd;
+}
+
+void tt_fail_nth(int ffd, unsigned int n)
+{
+	char s[16];
+	int len = snprintf(s, sizeof(s), "%u", n);
+
+	CHECK_EQ(pwrite(ffd, s, len, 0), len);
+}
+
+unsigned int tt_fail_left(int ffd)
+{
+	char s[16] = { 0 };
+
+	CHECK(pread(ffd, s, sizeof(s) - 1, 0) > 0);
+	return strtoul(s, NULL, 10);
+}
+
+void tt_fail_stop(int ffd)
+{
+	for (size_t k = 0; k < TT_N_KNOBS; k++)
+		tt_sysfs_write(tt_fail_knobs[k][0], tt_fail_saved[k]);
+	close(ffd);
+}
