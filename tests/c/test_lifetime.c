@@ -455,32 +455,13 @@ static void rmmod_refused_while_file_open(void)
  * leaks is kmemleak's part of the debug check.
  */
 
-/* Fails this task's @n-th allocation in @call(@arg); whether it reached it. */
-static bool fail_nth_in(int ffd, unsigned int n, int (*call)(const void *),
-			const void *arg, int *ret, int *err)
-{
-	unsigned int left;
-
-	tt_fail_nth(ffd, n);
-	*ret = call(arg);
-	*err = errno;
-	left = tt_fail_left(ffd);
-	tt_fail_nth(ffd, 0);
-	return left == 0;
-}
-
-static int close_fd(const void *fd)
-{
-	return close(*(const int *)fd);
-}
-
 /*
  * A transient unit's last close: whatever allocation fails, the unit and
  * its node go.
  */
 static void transient_close_without_memory_still_destroys(void)
 {
-	int ffd, units = tt_unit_count(), one = 1, fd, ret, err;
+	int ffd, units = tt_unit_count(), one = 1, fd;
 	char name[IFNAMSIZ], path[64];
 	bool reached = true;
 	unsigned int n;
@@ -490,8 +471,9 @@ static void transient_close_without_memory_still_destroys(void)
 	for (n = 1; reached; n++) {
 		fd = tt_open_unit("/dev/tun", name);
 		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
-		reached = fail_nth_in(ffd, n, close_fd, &fd, &ret, &err);
-		CHECK_EQ(ret, 0);
+		tt_fail_nth(ffd, n);
+		CHECK_OK(close(fd));
+		reached = tt_fail_reached(ffd);
 		snprintf(path, sizeof(path), "/dev/%s", name);
 		CHECK(!tt_if_exists(name));
 		CHECK(!tt_path_exists(path));

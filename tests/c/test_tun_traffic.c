@@ -183,21 +183,20 @@ static void close_drops_queue_and_closed_unit_drops_output(void)
 static bool write_failing_nth(int fd, int ffd, const uint8_t *pkt, size_t len,
 			      unsigned int n, long *enobufs)
 {
-	unsigned int left;
+	bool reached;
 	ssize_t r;
 	int err;
 
 	tt_fail_nth(ffd, n);
 	r = write(fd, pkt, len);
 	err = errno;
-	left = tt_fail_left(ffd);
-	tt_fail_nth(ffd, 0);
+	reached = tt_fail_reached(ffd);
 	if (r == -1 && err == ENOBUFS)
 		++*enobufs;
 	else if (r != (ssize_t)len)
 		TT_FAIL("%zu-byte write, allocation %u failed: %zd (%s)",
 			len, n, r, strerror(err));
-	return left != 0;
+	return !reached;
 }
 
 /*

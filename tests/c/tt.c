@@ -570,12 +570,13 @@ void tt_fail_nth(int ffd, unsigned int n)
 	CHECK_EQ(pwrite(ffd, s, len, 0), len);
 }
 
-unsigned int tt_fail_left(int ffd)
+bool tt_fail_reached(int ffd)
 {
 	char s[16] = { 0 };
 
 	CHECK(pread(ffd, s, sizeof(s) - 1, 0) > 0);
-	return strtoul(s, NULL, 10);
+	tt_fail_nth(ffd, 0);
+	return strtoul(s, NULL, 10) == 0;
 }
 
 void tt_fail_stop(int ffd)

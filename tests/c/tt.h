@@ -114,11 +114,12 @@ double tt_now(void);
  * Fault injection, on kernels built with it (the debug kernel): start
  * skips the case without it, else returns the task's fail-nth file;
  * tt_fail_nth(fd, N) makes this task's Nth allocation from then on fail
- * (0: none), tt_fail_left() is 0 once it has; stop undoes start.
+ * (0: none); tt_fail_reached() disarms it and says whether it struck.
+ * Stop undoes start.
  */
 int tt_fail_start(void);
 void tt_fail_nth(int ffd, unsigned int n);
-unsigned int tt_fail_left(int ffd);
+bool tt_fail_reached(int ffd);
 void tt_fail_stop(int ffd);
 
 #define TT_A4 "10.77.0.1"	/* the interface */
