@@ -10,6 +10,42 @@
 
 #include <linux/fs.h>
 #include <linux/netdevice.h>
+#include <linux/slab.h>
+#ifdef TUNTAP_HAVE_PAGE_POOL_HELPERS
+#include <net/page_pool/helpers.h>
+#else
+#include <net/page_pool.h>
+#endif
+
+/* 6.1's page pools hand out fragments only when asked to; 6.12's always. */
+#ifdef PP_FLAG_PAGE_FRAG
+#define TUNTAP_PP_FLAGS	PP_FLAG_PAGE_FRAG
+#else
+#define TUNTAP_PP_FLAGS	0
+#endif
+
+/* A device that only carries a NAPI context; 6.12 allocates it whole. */
+static inline struct net_device *tuntap_alloc_dummy_netdev(void)
+{
+#ifdef TUNTAP_HAVE_ALLOC_NETDEV_DUMMY
+	return alloc_netdev_dummy(0);
+#else
+	struct net_device *dev = kzalloc(sizeof(*dev), GFP_KERNEL);
+
+	if (dev)
+		init_dummy_netdev(dev);
+	return dev;
+#endif
+}
+
+static inline void tuntap_free_dummy_netdev(struct net_device *dev)
+{
+#ifdef TUNTAP_HAVE_ALLOC_NETDEV_DUMMY
+	free_netdev(dev);
+#else
+	kfree(dev);
+#endif
+}
 
 static inline void tuntap_set_lltx(struct net_device *dev)
 {

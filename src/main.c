@@ -117,9 +117,12 @@ static int __init tuntap_init(void)
 
 	for (i = 0; i < TUNTAP_NR_DRIVERS; i++)
 		xa_init_flags(&tuntap_drivers[i].units, XA_FLAGS_ALLOC);
-	err = class_register(&tuntap_class);
+	err = tuntap_pool_init();
 	if (err)
 		return err;
+	err = class_register(&tuntap_class);
+	if (err)
+		goto out_pool;
 	err = tuntap_clone_init();
 	if (err)
 		goto out_class;
@@ -136,6 +139,8 @@ out_drivers:
 	tuntap_clone_exit();
 out_class:
 	class_unregister(&tuntap_class);
+out_pool:
+	tuntap_pool_exit();
 	return err;
 }
 
@@ -144,6 +149,7 @@ static void __exit tuntap_exit(void)
 	tuntap_exit_drivers();
 	tuntap_clone_exit();
 	class_unregister(&tuntap_class);
+	tuntap_pool_exit();
 }
 
 module_init(tuntap_init);

@@ -16,10 +16,6 @@
 
 #include "tuntap.h"
 
-/* Head room of a written packet, and the largest built in one fragment. */
-#define TUNTAP_PAD	(NET_SKB_PAD + NET_IP_ALIGN)
-#define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - TUNTAP_PAD)
-
 /* Room for the longest header read() prepends. */
 #define TUNTAP_HDR_MAX	sizeof(struct sockaddr_in)
 
@@ -125,51 +121,20 @@ static int tuntap_ifhead_proto(struct iov_iter *from, __be16 *proto)
 	return -EAFNOSUPPORT;
 }
 
-/*
- * A packet that fits in a page is copied straight into a page fragment
- * from the per-CPU cache that NIC drivers use and an sk_buff is built
- * around it: no kmalloc()ed head, no slab round trip per packet.  Larger
- * packets are built from pages.  Either way a shortage is ENOBUFS.
- */
+/* A written packet, copied once, into pool memory; a shortage is ENOBUFS. */
 static struct sk_buff *tuntap_build_skb(struct iov_iter *from, size_t len)
 {
-	size_t linear = min_t(size_t, len, SKB_MAX_HEAD(NET_IP_ALIGN));
-	unsigned int size;
 	struct sk_buff *skb;
-	void *data;
-	int err;
+	bool copied;
 
-	if (len <= TUNTAP_FRAG_MAX) {
-		size = SKB_DATA_ALIGN(TUNTAP_PAD + len) +
-		       SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
-		data = netdev_alloc_frag(size);
-		if (!data)
-			return ERR_PTR(-ENOBUFS);
-		if (!copy_from_iter_full(data + TUNTAP_PAD, len, from)) {
-			skb_free_frag(data);
-			return ERR_PTR(-EFAULT);
-		}
-		/* NAPI's sk_buff cache wants BH off; it saves a slab call. */
-		local_bh_disable();
-		skb = napi_build_skb(data, size);
-		local_bh_enable();
-		if (!skb) {
-			skb_free_frag(data);
-			return ERR_PTR(-ENOBUFS);
-		}
-		skb_reserve(skb, TUNTAP_PAD);
-		skb_put(skb, len);
-		return skb;
-	}
-	skb = alloc_skb_with_frags(NET_IP_ALIGN + linear, len - linear,
-				   PAGE_ALLOC_COSTLY_ORDER, &err, GFP_KERNEL);
+	skb = tuntap_alloc_skb(len);
 	if (!skb)
 		return ERR_PTR(-ENOBUFS);
-	skb_reserve(skb, NET_IP_ALIGN);
-	skb_put(skb, linear);
-	skb->data_len = len - linear;
-	skb->len += len - linear;
-	if (skb_copy_datagram_from_iter(skb, 0, from, len)) {
+	if (skb_is_nonlinear(skb))
+		copied = !skb_copy_datagram_from_iter(skb, 0, from, len);
+	else
+		copied = copy_from_iter_full(skb->data, len, from);
+	if (!copied) {
 		kfree_skb(skb);
 		return ERR_PTR(-EFAULT);
 	}

@@ -188,6 +188,11 @@ struct tuntap_unit *tuntap_get(struct tuntap_file *tf);
 void tuntap_put(struct tuntap_unit *u);
 void tuntap_detach(struct tuntap_unit *u);
 
+/* pool.c: memory for written packets */
+int tuntap_pool_init(void);
+void tuntap_pool_exit(void);
+struct sk_buff *tuntap_alloc_skb(size_t len);
+
 /* packet.c: framing between user buffers and sk_buffs */
 ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 			struct iov_iter *to);

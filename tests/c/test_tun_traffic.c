@@ -205,10 +205,10 @@ static bool write_failing_nth(int fd, int ffd, const uint8_t *pkt, size_t len,
  * it), then the first allocation of 48 writes in a row.  Each write
  * delivers or fails ENOBUFS, counted in rx_errors, and the unit works
  * afterwards.  That a failed write leaks nothing is kmemleak's part of
- * the debug check.  Up to 3000 bytes a packet is copied into a page
- * fragment and wrapped by an sk_buff from a per-CPU cache that refills
- * every few packets (a failed refill must free the fragment); 9000 bytes
- * take the paged path, whose first allocation is always ours.
+ * the debug check.  Up to 3000 bytes a packet is copied into a fragment
+ * of a page-pool page, 9000 bytes into a fragment and two whole pages; the
+ * pools and the per-CPU sk_buff cache that wraps the head refill every few
+ * packets, and a failed refill must give back the pages already taken.
  */
 static void write_without_memory_is_enobufs(void)
 {

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Memory for written packets.  They live in pages from per-CPU page pools,
+ * as a NIC's receive buffers do: when the stack frees one, its pages go
+ * back to the pool, not to the page allocator, which would have to zero
+ * them again (init_on_alloc) before the next write.  A pool serves one
+ * allocating context at a time; BH off on its own CPU is that.  Pages come
+ * back from any CPU through the pool's ring, which holds TUNTAP_POOL_PAGES;
+ * beyond that they go back to the page allocator.
+ */
+
+#include <linux/cpu.h>
+#include <linux/netdevice.h>
+#include <linux/skbuff.h>
+#include <linux/workqueue.h>
+
+#include "tuntap.h"
+#include "compat.h"
+
+/* Head room of a written packet, and the most of it kept in the head. */
+#define TUNTAP_PAD	(NET_SKB_PAD + NET_IP_ALIGN)
+#define TUNTAP_FRAG_MAX	(SKB_WITH_OVERHEAD(PAGE_SIZE) - TUNTAP_PAD)
+
+#define TUNTAP_POOL_PAGES	256
+
+static DEFINE_PER_CPU(struct page_pool *, tuntap_pools);
+
+/*
+ * An sk_buff for @len bytes, not yet filled, all of it pool memory: up to
+ * a page's worth in its head (headers must be linear), the rest in whole
+ * pages.  NULL when memory is short.
+ */
+struct sk_buff *tuntap_alloc_skb(size_t len)
+{
+	size_t head = min_t(size_t, len, TUNTAP_FRAG_MAX), rest, chunk;
+	unsigned int size = SKB_DATA_ALIGN(TUNTAP_PAD + head) +
+			    SKB_DATA_ALIGN(sizeof(struct skb_shared_info));
+	struct sk_buff *skb = NULL;
+	struct page_pool *pool;
+	unsigned int offset;
+	struct page *page;
+
+	BUILD_BUG_ON(DIV_ROUND_UP(TAPMRU - TUNTAP_FRAG_MAX, PAGE_SIZE) >
+		     MAX_SKB_FRAGS);
+	local_bh_disable();
+	pool = this_cpu_read(tuntap_pools);
+	page = page_pool_dev_alloc_frag(pool, &offset, size);
+	if (!page)
+		goto out;
+	/* NAPI's per-CPU sk_buff cache: no slab call per packet. */
+	skb = napi_build_skb(page_address(page) + offset, size);
+	if (!skb) {
+		page_pool_put_full_page(pool, page, false);
+		goto out;
+	}
+	skb_mark_for_recycle(skb);
+	skb_reserve(skb, TUNTAP_PAD);
+	skb_put(skb, head);
+	for (rest = len - head; rest; rest -= chunk) {
+		chunk = min_t(size_t, rest, PAGE_SIZE);
+		page = page_pool_dev_alloc_frag(pool, &offset, PAGE_SIZE);
+		if (!page) {
+			kfree_skb(skb);
+			skb = NULL;
+			goto out;
+		}
+		skb_add_rx_frag(skb, skb_shinfo(skb)->nr_frags, page, offset,
+				chunk, PAGE_SIZE);
+	}
+out:
+	local_bh_enable();
+	return skb;
+}
+
+/*
+ * TCP frees a packet it has read on the CPU that built it: the packet
+ * waits in that CPU's list (skb_attempt_defer_free()) until the CPU next
+ * runs the network receive softirq, which on a machine without network
+ * traffic may be never, and the pool could not go while its pages wait.
+ * So before the pools go, every CPU runs that softirq once, for a NAPI
+ * context of our own that has nothing to poll.  The device only carries
+ * the NAPI context; it is never registered.
+ */
+static struct net_device *tuntap_flush_dev;
+static struct napi_struct tuntap_flush_napi;
+static DECLARE_COMPLETION(tuntap_flushed);
+
+static int tuntap_flush_poll(struct napi_struct *napi, int budget)
+{
+	napi_complete_done(napi, 0);
+	complete(&tuntap_flushed);
+	return 0;
+}
+
+/* On @cpu: the softirq runs when BH is enabled again, right here. */
+static long tuntap_flush_cpu(void *unused)
+{
+	local_bh_disable();
+	napi_schedule(&tuntap_flush_napi);
+	local_bh_enable();
+	return 0;
+}
+
+/* One CPU at a time: the NAPI context can be scheduled on one only. */
+static void tuntap_flush_deferred(void)
+{
+	int cpu;
+
+	napi_enable(&tuntap_flush_napi);
+	cpus_read_lock();
+	for_each_online_cpu(cpu) {
+		reinit_completion(&tuntap_flushed);
+		work_on_cpu(cpu, tuntap_flush_cpu, NULL);
+		wait_for_completion(&tuntap_flushed);
+	}
+	cpus_read_unlock();
+	napi_disable(&tuntap_flush_napi);
+}
+
+int tuntap_pool_init(void)
+{
+	struct page_pool_params pp = {
+		.flags = TUNTAP_PP_FLAGS,
+		.pool_size = TUNTAP_POOL_PAGES,
+	};
+	struct page_pool *pool;
+	int cpu;
+
+	tuntap_flush_dev = tuntap_alloc_dummy_netdev();
+	if (!tuntap_flush_dev)
+		return -ENOMEM;
+	netif_napi_add(tuntap_flush_dev, &tuntap_flush_napi, tuntap_flush_poll);
+	for_each_possible_cpu(cpu) {
+		pp.nid = cpu_to_node(cpu);
+		pool = page_pool_create(&pp);
+		if (IS_ERR(pool)) {
+			tuntap_pool_exit();
+			return PTR_ERR(pool);
+		}
+		per_cpu(tuntap_pools, cpu) = pool;
+	}
+	return 0;
+}
+
+/* After the last unit: what is still in flight keeps its pool alive. */
+void tuntap_pool_exit(void)
+{
+	int cpu;
+
+	tuntap_flush_deferred();
+	netif_napi_del(&tuntap_flush_napi);
+	tuntap_free_dummy_netdev(tuntap_flush_dev);
+	for_each_possible_cpu(cpu) {
+		page_pool_destroy(per_cpu(tuntap_pools, cpu));
+		per_cpu(tuntap_pools, cpu) = NULL;
+	}
+}
