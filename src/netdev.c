@@ -107,9 +107,16 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 		if (test_bit(TUNTAP_F_LMODE, &u->flags))
 			tuntap_note_nexthop(skb);
 	}
-	/* Queued packets must not pin the sender's socket or conntrack. */
+	/*
+	 * Queued packets must not pin the sender's socket or conntrack, nor
+	 * keep pages a zerocopy sender expects back.
+	 */
 	skb_orphan(skb);
 	nf_reset_ct(skb);
+	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC))) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_NOMEM);
+		goto drop;
+	}
 	if (ptr_ring_produce(&u->ring, skb)) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_FULL);
 		goto drop;
@@ -176,7 +183,8 @@ static void tuntap_get_stats64(struct net_device *dev,
 	}
 	st->tx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_TX_NOREADER]) +
 			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_FULL]) +
-			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_PURGED]);
+			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_PURGED]) +
+			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_NOMEM]);
 	st->tx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_TX_FRAMING]);
 	st->rx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_RX_FILTERED]);
 	st->rx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_RX_NOMEM]);
@@ -239,6 +247,7 @@ static const char tuntap_drop_names[TUNTAP_NR_DROPS][ETH_GSTRING_LEN] = {
 	[TUNTAP_DROP_TX_FULL] = "tx_dropped_full",
 	[TUNTAP_DROP_TX_FRAMING] = "tx_errors_framing",
 	[TUNTAP_DROP_TX_PURGED] = "tx_dropped_purged",
+	[TUNTAP_DROP_TX_NOMEM] = "tx_dropped_nomem",
 	[TUNTAP_DROP_RX_FILTERED] = "rx_dropped_filtered",
 	[TUNTAP_DROP_RX_NOMEM] = "rx_errors_nomem",
 };
@@ -395,6 +404,8 @@ static void tuntap_setup_common(struct net_device *dev, enum tuntap_kind kind)
 	/* The read ring is the queue; no qdisc, no transmit lock. */
 	dev->priv_flags |= IFF_NO_QUEUE;
 	tuntap_set_lltx(dev);
+	dev->hw_features = TUNTAP_SG_FEATURES;
+	dev->features = TUNTAP_SG_FEATURES;
 }
 
 void tuntap_setup_tun(struct net_device *dev)
@@ -419,8 +430,8 @@ static void tuntap_setup_ether(struct net_device *dev, enum tuntap_kind kind)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = TAPMRU - ETH_HLEN;
-	dev->hw_features = TUNTAP_OFFLOADS;
-	dev->features = TUNTAP_OFFLOADS;	/* fix_features masks them */
+	dev->hw_features |= TUNTAP_OFFLOADS;
+	dev->features |= TUNTAP_OFFLOADS;	/* fix_features masks them */
 	eth_hw_addr_random(dev);
 }
 

@@ -44,14 +44,21 @@
 #define TUNTAP_NR_MINORS	TUNTAP_ALIAS_MINOR(TUNTAP_MAXUNIT + 1)
 #define TUNTAP_TXQLEN		500
 
-/* What a tap with a virtio-net header offers the stack. */
+/*
+ * Every unit takes packets in pieces: read() copies them out piece by piece
+ * anyway, and without these the stack would first copy each segment of a
+ * TCP send into one linear buffer.
+ */
+#define TUNTAP_SG_FEATURES	(NETIF_F_SG | NETIF_F_FRAGLIST)
+
+/* What a tap with a virtio-net header offers the stack besides. */
 #ifdef TUNTAP_HAVE_VNET_USO
 #define TUNTAP_OFFLOAD_USO	NETIF_F_GSO_UDP_L4
 #else
 #define TUNTAP_OFFLOAD_USO	0
 #endif
-#define TUNTAP_OFFLOADS	(NETIF_F_SG | NETIF_F_HW_CSUM | NETIF_F_TSO |	\
-			 NETIF_F_TSO6 | NETIF_F_TSO_ECN | TUNTAP_OFFLOAD_USO)
+#define TUNTAP_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6 |	\
+			 NETIF_F_TSO_ECN | TUNTAP_OFFLOAD_USO)
 
 enum tuntap_kind {
 	TUNTAP_TUN,
@@ -91,6 +98,9 @@ enum tuntap_drop {
 					 * virtio-net header describes it
 					 */
 	TUNTAP_DROP_TX_PURGED,		/* queued, then discarded by close */
+	TUNTAP_DROP_TX_NOMEM,		/* a sender's zerocopy pages could not
+					 * be copied before queueing
+					 */
 	TUNTAP_DROP_RX_FILTERED,	/* tap: runt, or unicast for others */
 	TUNTAP_DROP_RX_NOMEM,		/* write could not allocate */
 	TUNTAP_NR_DROPS,

@@ -1,14 +1,20 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
  * tun(4) under traffic: nothing lost or altered when the reader keeps up,
- * the read queue bounded by txqueuelen with drops counted, and counters
- * that match what crossed.
+ * the read queue bounded by txqueuelen with drops counted, counters that
+ * match what crossed, and zerocopy senders (tun, and tap with a virtio-net
+ * header) never kept waiting by an unread queue.
  */
 #include "tt.h"
 
 #include <arpa/inet.h>
+#include <linux/errqueue.h>
+#include <linux/virtio_net.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #define COUNT 10000
@@ -248,12 +254,241 @@ static void write_without_memory_is_enobufs(void)
 	close(fd);
 }
 
+#define ZC_LEN 8192		/* six segments, inside the initial window */
+#define ZC_PEER_ISN 5000u
+#define TCP_SYN 0x02
+#define TCP_ACK 0x10
+
+/* A unit as the TCP peer behind its file sees it. */
+struct peer_link {
+	int fd;
+	bool vnet;		/* a tap with a virtio-net header */
+	size_t hlen;		/* bytes before each IPv4 packet */
+	uint8_t mac[6];		/* a tap's own address */
+};
+
+static const uint8_t zc_peer_mac[6] = { 0x02, 0x77, 0, 0, 0, 2 };
+
+static void put_be(uint8_t *p, uint32_t v, int bytes)
+{
+	for (int i = bytes - 1; i >= 0; i--, v >>= 8)
+		p[i] = (uint8_t)v;
+}
+
+static uint32_t get_be(const uint8_t *p, int bytes)
+{
+	uint32_t v = 0;
+
+	for (int i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* The sum of the IPv4 pseudo-header of the TCP segment after @ip. */
+static uint32_t tcp4_pseudo(const struct ip *ip, size_t tcp_len)
+{
+	const uint8_t *a = (const uint8_t *)&ip->ip_src;
+
+	return get_be(a, 2) + get_be(a + 2, 2) + get_be(a + 4, 2) +
+	       get_be(a + 6, 2) + IPPROTO_TCP + tcp_len;
+}
+
+/*
+ * Writes a payload-free segment from the peer's port to @dport, framed
+ * for @l; a SYN offers an MSS of 1460.
+ */
+static void peer_tcp4(const struct peer_link *l, uint16_t dport, uint32_t seq,
+		      uint32_t ack, uint8_t flags)
+{
+	uint8_t frame[128] = { 0 };
+	struct ip *ip = (struct ip *)(frame + l->hlen);
+	uint8_t *th = (uint8_t *)(ip + 1);
+	size_t tlen = flags & TCP_SYN ? 24 : 20;
+	size_t len = l->hlen + sizeof(*ip) + tlen;
+	uint16_t sum;
+
+	if (l->hlen) {
+		uint8_t *eh = frame + l->hlen - 14;
+
+		memcpy(eh, l->mac, 6);
+		memcpy(eh + 6, zc_peer_mac, 6);
+		put_be(eh + 12, 0x0800, 2);
+	}
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_len = htons(sizeof(*ip) + tlen);
+	ip->ip_ttl = 64;
+	ip->ip_p = IPPROTO_TCP;
+	inet_pton(AF_INET, TT_B4, &ip->ip_src);
+	inet_pton(AF_INET, TT_A4, &ip->ip_dst);
+	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	put_be(th, PORT_B, 2);
+	put_be(th + 2, dport, 2);
+	put_be(th + 4, seq, 4);
+	put_be(th + 8, ack, 4);
+	th[12] = tlen / 4 << 4;
+	th[13] = flags;
+	put_be(th + 14, 65535, 2);
+	if (flags & TCP_SYN) {
+		th[20] = 2;	/* MSS */
+		th[21] = 4;
+		put_be(th + 22, 1460, 2);
+	}
+	sum = tt_csum(th, tlen, tcp4_pseudo(ip, tlen));
+	memcpy(th + 16, &sum, 2);
+	CHECK_EQ(write(l->fd, frame, len), len);
+}
+
+/*
+ * The next TCP segment read from @l for the peer's port, checksums
+ * verified (a segment whose checksum the virtio-net header leaves to the
+ * peer carries only the pseudo-header's); returns the TCP header and sets
+ * the payload's length.
+ */
+static const uint8_t *read_tcp4(const struct peer_link *l, uint8_t *buf,
+				size_t size, size_t *payload)
+{
+	for (;;) {
+		ssize_t n = tt_read_timeout(l->fd, buf, size, 2000);
+		struct ip *ip = (struct ip *)(buf + l->hlen);
+		size_t hl = ip->ip_hl * 4, tlen = n - l->hlen - hl;
+		const uint8_t *th = (uint8_t *)ip + hl;
+		bool partial = l->vnet && (buf[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		uint32_t pseudo;
+
+		CHECK(n >= (ssize_t)(l->hlen + 40));
+		if ((l->hlen && get_be(buf + l->hlen - 2, 2) != 0x0800) ||
+		    ip->ip_v != 4 || ip->ip_p != IPPROTO_TCP ||
+		    get_be(th + 2, 2) != PORT_B)
+			continue;
+		CHECK(tt_csum(ip, hl, 0) == 0);
+		pseudo = tcp4_pseudo(ip, tlen);
+		if (partial)	/* the pseudo-header's sum, not complemented */
+			CHECK_EQ(get_be(th + 16, 2),
+				 (uint16_t)~ntohs(tt_csum(NULL, 0, pseudo)));
+		else
+			CHECK(tt_csum(th, tlen, pseudo) == 0);
+		*payload = tlen - (th[12] >> 4) * 4;
+		return th;
+	}
+}
+
+/*
+ * A zerocopy TCP send through the unit.  Units take scatter-gather
+ * packets, so the stack may hand one the sender's own pages (a tap with a
+ * virtio-net header, offering checksums and TSO, gets them as they are);
+ * a read queue may hold a packet as long as nobody reads, so such pages
+ * are copied when queued.  The sender therefore hears its pages are free
+ * as soon as the peer has acknowledged, while every segment still waits
+ * unread; read afterwards, the segments are intact.
+ */
+static void zerocopy_send_completes_while_queued(struct peer_link *l,
+						 const char *name)
+{
+	static uint8_t data[ZC_LEN], buf[70000];
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(PORT_B) };
+	struct linger hard = { .l_onoff = 1, .l_linger = 0 };
+	uint8_t control[256];
+	struct msghdr msg = { .msg_control = control,
+			      .msg_controllen = sizeof(control) };
+	struct sock_extended_err *ee = NULL;
+	int s, one = 1, queued = 0;
+	struct pollfd err;
+	const uint8_t *th;
+	uint32_t isn, got = 0;
+	uint16_t sport;
+	size_t payload;
+
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^scatter-gather: on'",
+			     name), 0);
+	for (size_t i = 0; i < sizeof(data); i++)
+		data[i] = (uint8_t)(i * 7 + i / 251);
+	tt_drain(l->fd);
+	s = CHECK_OK(socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0));
+	CHECK_OK(setsockopt(s, SOL_SOCKET, SO_ZEROCOPY, &one, sizeof(one)));
+	CHECK_OK(setsockopt(s, SOL_SOCKET, SO_LINGER, &hard, sizeof(hard)));
+	inet_pton(AF_INET, TT_B4, &to.sin_addr);
+	CHECK_ERR(connect(s, (struct sockaddr *)&to, sizeof(to)), EINPROGRESS);
+	err = (struct pollfd){ .fd = s };	/* POLLERR: the error queue */
+
+	/* The handshake, played by the peer behind the file. */
+	th = read_tcp4(l, buf, sizeof(buf), &payload);
+	CHECK_EQ(th[13], TCP_SYN);
+	sport = get_be(th, 2);
+	isn = get_be(th + 4, 4);
+	peer_tcp4(l, sport, ZC_PEER_ISN, isn + 1, TCP_SYN | TCP_ACK);
+	th = read_tcp4(l, buf, sizeof(buf), &payload);
+	CHECK_EQ(th[13], TCP_ACK);
+
+	/* The send queues its segments before it returns; ack them unread. */
+	CHECK_EQ(send(s, data, ZC_LEN, MSG_ZEROCOPY), ZC_LEN);
+	CHECK_OK(ioctl(l->fd, FIONREAD, &queued));
+	CHECK(queued > 0);
+	peer_tcp4(l, sport, ZC_PEER_ISN + 1, isn + 1 + ZC_LEN, TCP_ACK);
+
+	/* The completion, for send number 0. */
+	CHECK_EQ(poll(&err, 1, 2000), 1);
+	CHECK_OK(recvmsg(s, &msg, MSG_ERRQUEUE));
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c; c = CMSG_NXTHDR(&msg, c))
+		if (c->cmsg_level == SOL_IP && c->cmsg_type == IP_RECVERR)
+			ee = (struct sock_extended_err *)CMSG_DATA(c);
+	CHECK(ee && ee->ee_origin == SO_EE_ORIGIN_ZEROCOPY);
+	CHECK(ee->ee_info == 0 && ee->ee_data == 0);
+
+	/* Every segment was still queued; each carries what was sent. */
+	while (got < ZC_LEN) {
+		uint32_t off;
+
+		th = read_tcp4(l, buf, sizeof(buf), &payload);
+		if (!payload)
+			continue;
+		off = get_be(th + 4, 4) - isn - 1;
+		CHECK(off == got && payload <= ZC_LEN - got);
+		CHECK(!memcmp(th + (th[12] >> 4) * 4, data + off, payload));
+		got += payload;
+	}
+	close(s);
+	close(l->fd);
+}
+
+static void tun_zerocopy_send_completes_while_queued(void)
+{
+	char name[IFNAMSIZ];
+	struct peer_link l = { .fd = tt_tun_ready(name, false) };
+
+	zerocopy_send_completes_while_queued(&l, name);
+}
+
+static void tap_vnet_zerocopy_send_completes_while_queued(void)
+{
+	char name[IFNAMSIZ];
+	struct peer_link l = { .vnet = true, .hlen = 10 + 14 };
+	struct ifreq ifr = { 0 };
+	int one = 1, ten = 10, s;
+
+	l.fd = tt_open_unit("/dev/tap", name);
+	CHECK_OK(ioctl(l.fd, TUNSTRANSIENT, &one));
+	CHECK_OK(ioctl(l.fd, TAPSVNETHDR, &ten));
+	s = CHECK_OK(socket(AF_INET, SOCK_DGRAM, 0));
+	strcpy(ifr.ifr_name, name);
+	CHECK_OK(ioctl(s, SIOCGIFHWADDR, &ifr));
+	memcpy(l.mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(s);
+	CHECK_EQ(tt_sh("ip addr add " TT_A4 " peer " TT_B4 " dev %s && "
+		       "ip neigh add " TT_B4 " lladdr 02:77:00:00:00:02 dev %s",
+		       name, name), 0);
+	tt_up(name);
+	zerocopy_send_completes_while_queued(&l, name);
+}
+
 static const struct tt_case cases[] = {
 	{ "tun_ten_thousand_packets_written_arrive_intact", ten_thousand_packets_written_arrive_intact },
 	{ "tun_ten_thousand_packets_sent_are_read_intact", ten_thousand_packets_sent_are_read_intact },
 	{ "tun_queue_bounded_by_txqueuelen_drops_counted", queue_bounded_by_txqueuelen_drops_counted },
 	{ "tun_close_drops_queue_and_closed_unit_drops_output", close_drops_queue_and_closed_unit_drops_output },
 	{ "tun_write_without_memory_is_enobufs", write_without_memory_is_enobufs },
+	{ "tun_zerocopy_send_completes_while_queued", tun_zerocopy_send_completes_while_queued },
+	{ "tap_vnet_zerocopy_send_completes_while_queued", tap_vnet_zerocopy_send_completes_while_queued },
 	{ NULL, NULL },
 };
 

@@ -153,7 +153,8 @@ ethtool_reports_driver_version_and_drop_causes() {
 	grep -qx "bus-info: tap" "$UT/drvinfo"
 	ethtool -S "$name" > "$UT/stats"
 	for c in tx_dropped_noreader tx_dropped_full tx_errors_framing \
-		tx_dropped_purged rx_dropped_filtered rx_errors_nomem; do
+		tx_dropped_purged tx_dropped_nomem rx_dropped_filtered \
+		rx_errors_nomem; do
 		grep -q "^ *$c: 0$" "$UT/stats" || die "ethtool -S: no $c"
 	done
 	# Sent while nobody has the unit open: counted as no reader.
