@@ -351,15 +351,21 @@ static const uint8_t *read_tcp4(const struct peer_link *l, uint8_t *buf,
 	for (;;) {
 		ssize_t n = tt_read_timeout(l->fd, buf, size, 2000);
 		struct ip *ip = (struct ip *)(buf + l->hlen);
-		size_t hl = ip->ip_hl * 4, tlen = n - l->hlen - hl;
-		const uint8_t *th = (uint8_t *)ip + hl;
 		bool partial = l->vnet && (buf[0] & VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		const uint8_t *th;
+		size_t hl, tlen;
 		uint32_t pseudo;
 
-		CHECK(n >= (ssize_t)(l->hlen + 40));
-		if ((l->hlen && get_be(buf + l->hlen - 2, 2) != 0x0800) ||
-		    ip->ip_v != 4 || ip->ip_p != IPPROTO_TCP ||
-		    get_be(th + 2, 2) != PORT_B)
+		CHECK(n > 0);
+		/* Not ours (an IPv6 solicitation, say): the next one. */
+		if (n < (ssize_t)(l->hlen + 40) ||
+		    (l->hlen && get_be(buf + l->hlen - 2, 2) != 0x0800) ||
+		    ip->ip_v != 4 || ip->ip_p != IPPROTO_TCP)
+			continue;
+		hl = ip->ip_hl * 4;
+		tlen = n - l->hlen - hl;
+		th = (uint8_t *)ip + hl;
+		if (get_be(th + 2, 2) != PORT_B)
 			continue;
 		CHECK(tt_csum(ip, hl, 0) == 0);
 		pseudo = tcp4_pseudo(ip, tlen);
