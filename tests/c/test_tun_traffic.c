@@ -285,14 +285,6 @@ static uint32_t get_be(const uint8_t *p, int bytes)
 }
 
 /* The sum of the IPv4 pseudo-header of the TCP segment after @ip. */
-static uint32_t tcp4_pseudo(const struct ip *ip, size_t tcp_len)
-{
-	const uint8_t *a = (const uint8_t *)&ip->ip_src;
-
-	return get_be(a, 2) + get_be(a + 2, 2) + get_be(a + 4, 2) +
-	       get_be(a + 6, 2) + IPPROTO_TCP + tcp_len;
-}
-
 /*
  * Writes a payload-free segment from the peer's port to @dport, framed
  * for @l; a SYN offers an MSS of 1460.
@@ -314,14 +306,7 @@ static void peer_tcp4(const struct peer_link *l, uint16_t dport, uint32_t seq,
 		memcpy(eh + 6, zc_peer_mac, 6);
 		put_be(eh + 12, 0x0800, 2);
 	}
-	ip->ip_v = 4;
-	ip->ip_hl = 5;
-	ip->ip_len = htons(sizeof(*ip) + tlen);
-	ip->ip_ttl = 64;
-	ip->ip_p = IPPROTO_TCP;
-	inet_pton(AF_INET, TT_B4, &ip->ip_src);
-	inet_pton(AF_INET, TT_A4, &ip->ip_dst);
-	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	tt_ip4(ip, IPPROTO_TCP, TT_B4, TT_A4, tlen);
 	put_be(th, PORT_B, 2);
 	put_be(th + 2, dport, 2);
 	put_be(th + 4, seq, 4);
@@ -334,7 +319,7 @@ static void peer_tcp4(const struct peer_link *l, uint16_t dport, uint32_t seq,
 		th[21] = 4;
 		put_be(th + 22, 1460, 2);
 	}
-	sum = tt_csum(th, tlen, tcp4_pseudo(ip, tlen));
+	sum = tt_csum(th, tlen, tt_ip4_pseudo(ip, tlen));
 	memcpy(th + 16, &sum, 2);
 	CHECK_EQ(write(l->fd, frame, len), len);
 }
@@ -368,7 +353,7 @@ static const uint8_t *read_tcp4(const struct peer_link *l, uint8_t *buf,
 		if (get_be(th + 2, 2) != PORT_B)
 			continue;
 		CHECK(tt_csum(ip, hl, 0) == 0);
-		pseudo = tcp4_pseudo(ip, tlen);
+		pseudo = tt_ip4_pseudo(ip, tlen);
 		if (partial)	/* the pseudo-header's sum, not complemented */
 			CHECK_EQ(get_be(th + 16, 2),
 				 (uint16_t)~ntohs(tt_csum(NULL, 0, pseudo)));

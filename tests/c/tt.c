@@ -126,6 +126,30 @@ static void tt_fill(uint8_t *p, size_t n, uint16_t seq)
 		p[i] = (uint8_t)(i * 7 + seq);
 }
 
+void tt_ip4(struct ip *ip, uint8_t proto, const char *src, const char *dst,
+	    size_t len)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->ip_v = 4;
+	ip->ip_hl = 5;
+	ip->ip_len = htons(sizeof(*ip) + len);
+	ip->ip_ttl = 64;
+	ip->ip_p = proto;
+	inet_pton(AF_INET, src, &ip->ip_src);
+	inet_pton(AF_INET, dst, &ip->ip_dst);
+	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+}
+
+uint32_t tt_ip4_pseudo(const struct ip *ip, size_t len)
+{
+	const uint8_t *a = (const uint8_t *)&ip->ip_src;
+	uint32_t sum = ip->ip_p + len;
+
+	for (int i = 0; i < 8; i += 2)
+		sum += (uint32_t)a[i] << 8 | a[i + 1];
+	return sum;
+}
+
 size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload)
 {
@@ -134,14 +158,7 @@ size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 	size_t len = sizeof(*ip) + 8 + payload;
 
 	memset(buf, 0, len);
-	ip->ip_v = 4;
-	ip->ip_hl = 5;
-	ip->ip_len = htons(len);
-	ip->ip_ttl = 64;
-	ip->ip_p = IPPROTO_ICMP;
-	inet_pton(AF_INET, src, &ip->ip_src);
-	inet_pton(AF_INET, dst, &ip->ip_dst);
-	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	tt_ip4(ip, IPPROTO_ICMP, src, dst, 8 + payload);
 	ic->icmp_type = ICMP_ECHO;
 	ic->icmp_id = htons(id);
 	ic->icmp_seq = htons(seq);
@@ -243,17 +260,9 @@ size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	struct ip *ip = (struct ip *)buf;
 	uint8_t *udp = buf + sizeof(*ip);
 	size_t ulen = 8 + len;
-	uint32_t sum = 0;
 
-	memset(buf, 0, sizeof(*ip) + 8);
-	ip->ip_v = 4;
-	ip->ip_hl = 5;
-	ip->ip_len = htons(sizeof(*ip) + ulen);
-	ip->ip_ttl = 64;
-	ip->ip_p = IPPROTO_UDP;
-	inet_pton(AF_INET, src, &ip->ip_src);
-	inet_pton(AF_INET, dst, &ip->ip_dst);
-	ip->ip_sum = tt_csum(ip, sizeof(*ip), 0);
+	memset(udp, 0, 8);
+	tt_ip4(ip, IPPROTO_UDP, src, dst, ulen);
 	udp[0] = sport >> 8;
 	udp[1] = sport;
 	udp[2] = dport >> 8;
@@ -261,11 +270,7 @@ size_t tt_udp4(uint8_t *buf, const char *src, const char *dst, uint16_t sport,
 	udp[4] = ulen >> 8;
 	udp[5] = ulen;
 	memcpy(udp + 8, payload, len);
-	for (int i = 0; i < 8; i += 2)
-		sum += (uint32_t)((uint8_t *)&ip->ip_src)[i] << 8 |
-		       ((uint8_t *)&ip->ip_src)[i + 1];
-	sum += IPPROTO_UDP + ulen;
-	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, sum);
+	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, tt_ip4_pseudo(ip, ulen));
 	return sizeof(*ip) + ulen;
 }
 

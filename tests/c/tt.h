@@ -25,6 +25,8 @@
 #include <net/if.h>
 #include <net/if_tun.h>
 #include <net/if_tap.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
 
 struct tt_case {
 	const char *name;
@@ -87,6 +89,11 @@ void tt_set_nonblock(int fd);
 bool tt_readable(int fd, int ms);
 void tt_up(const char *name);
 uint16_t tt_csum(const void *data, size_t len, uint32_t sum);
+/* A 20-byte IPv4 header for @len bytes of @proto, checksummed. */
+void tt_ip4(struct ip *ip, uint8_t proto, const char *src, const char *dst,
+	    size_t len);
+/* The pseudo-header's sum, to seed the checksum of @ip's @len-byte payload. */
+uint32_t tt_ip4_pseudo(const struct ip *ip, size_t len);
 size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload);
 size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
