@@ -192,7 +192,7 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	 * itself; doing it twice would cost a second RCU grace period.
 	 */
 	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags)) {
-		tuntap_destroy(u);
+		tuntap_destroy(u, NULL);
 		return;
 	}
 	tuntap_purge_ring(u);

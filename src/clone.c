@@ -113,32 +113,55 @@ err_unit:
 }
 
 /*
- * ndo_uninit, under RTNL on every path to destruction (ip link del, last
- * close of a transient unit, namespace exit, rmmod): from here on no open
- * can find the unit, and its file is cut loose.
+ * The nodes go first, while the interface still stands: a sleeper that
+ * wakes ENXIO finds them gone, and no open can find the unit any more.
  */
-void tuntap_unit_uninit(struct tuntap_unit *u)
+static void tuntap_remove_nodes(struct tuntap_unit *u)
 {
-	struct tuntap_driver *drv = (struct tuntap_driver *)u->drv;
-
 	set_bit(TUNTAP_F_DYING, &u->flags);
-	/* Nodes first: a sleeper that wakes ENXIO finds them gone. */
 	if (u->alias)
 		device_unregister(u->alias);
 	u->alias = NULL;
 	if (u->node)
 		device_unregister(u->node);
 	u->node = NULL;
+}
+
+/*
+ * ndo_uninit, under RTNL on every path to destruction (ip link del, last
+ * close of a transient unit, namespace exit, rmmod) and when registering
+ * fails: the unit's file is cut loose.  The nodes are normally gone
+ * already (tuntap_destroy()).
+ */
+void tuntap_unit_uninit(struct tuntap_unit *u)
+{
+	struct tuntap_driver *drv = (struct tuntap_driver *)u->drv;
+
+	tuntap_remove_nodes(u);
 	tuntap_detach(u);
 	xa_cmpxchg(&drv->units, u->unit, u, NULL, 0);
 }
 
-/* Destroy as "ip link del" would; the caller holds RTNL. */
-void tuntap_destroy(struct tuntap_unit *u)
+/*
+ * Every destruction starts here, under RTNL, so that the nodes go before
+ * the interface: the RCU callbacks their removal queues then ride the
+ * grace periods unregistering waits for anyway, instead of stretching the
+ * core's final rcu_barrier().  @head batches as for
+ * unregister_netdevice_queue(); NULL destroys at once.
+ */
+void tuntap_destroy(struct tuntap_unit *u, struct list_head *head)
 {
 	ASSERT_RTNL();
-	if (u->dev->reg_state == NETREG_REGISTERED)
-		unregister_netdevice(u->dev);
+	if (u->dev->reg_state != NETREG_REGISTERED)
+		return;
+	tuntap_remove_nodes(u);
+	unregister_netdevice_queue(u->dev, head);
+}
+
+/* rtnetlink's "ip link del", and each unit of a module being removed. */
+void tuntap_dellink(struct net_device *dev, struct list_head *head)
+{
+	tuntap_destroy(netdev_priv(dev), head);
 }
 
 /* For opens: a new unit in @net, numbered @unit or, if negative, the next. */
@@ -213,10 +236,10 @@ static void __net_exit tuntap_net_pre_exit(struct net *net)
 			bool here = dev_net(u->dev) == net;
 
 			if (u->home == net || (here && !check_net(u->home)))
-				unregister_netdevice_queue(u->dev, &kill);
+				tuntap_destroy(u, &kill);
 			else if (here &&
 				 dev_change_net_namespace(u->dev, u->home, "dev%d"))
-				unregister_netdevice_queue(u->dev, &kill);
+				tuntap_destroy(u, &kill);
 		}
 	}
 	unregister_netdevice_many(&kill);

@@ -44,6 +44,7 @@ struct class tuntap_class = {
 		.priv_size = sizeof(struct tuntap_unit),		\
 		.setup = _setup,					\
 		.newlink = tuntap_newlink,				\
+		.dellink = tuntap_dellink,				\
 	},								\
 }
 

@@ -174,7 +174,8 @@ int tuntap_create(struct tuntap_driver *drv, struct net *net, int unit,
 		  struct tuntap_unit **out);
 int tuntap_unit_init(struct tuntap_unit *u);
 void tuntap_unit_uninit(struct tuntap_unit *u);
-void tuntap_destroy(struct tuntap_unit *u);
+void tuntap_destroy(struct tuntap_unit *u, struct list_head *head);
+void tuntap_dellink(struct net_device *dev, struct list_head *head);
 int tuntap_newlink(struct net *src_net, struct net_device *dev,
 		   struct nlattr *tb[], struct nlattr *data[],
 		   struct netlink_ext_ack *extack);
