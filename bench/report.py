@@ -47,10 +47,16 @@ for key, label in LABELS.items():
         note = ""
     rows.append((label + note, ours, linux, ratio, len(raw[key].get("bsd", []))))
 
+
+def num(v):
+    """Small rates keep a decimal, or their ratios could not be checked."""
+    return "%.1f" % v if v < 100 else "%.0f" % v
+
+
 table = ["| workload | if_tuntap (median) | Linux tun (median) | ratio ours/Linux | runs |",
          "|---|---:|---:|---:|---:|"]
 for label, ours, linux, ratio, n in rows:
-    table.append("| %s | %.0f | %.0f | %.2f | %d |" % (label, ours, linux, ratio, n))
+    table.append("| %s | %s | %s | %.2f | %d |" % (label, num(ours), num(linux), ratio, n))
 text = "\n".join(table)
 print(text)
 with open(md, "w") as f:
@@ -63,5 +69,5 @@ with open(md, "w") as f:
     f.write(text + "\n\n## Raw numbers\n\n")
     for key in raw:
         for drv, vals in sorted(raw[key].items()):
-            f.write("- %s %s: %s\n" % (key, drv, ", ".join("%.0f" % v for v in vals)))
+            f.write("- %s %s: %s\n" % (key, drv, ", ".join(num(v) for v in vals)))
 print("written to", md)
