@@ -6,6 +6,7 @@
  */
 #include "tt.h"
 
+#include <dirent.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -484,6 +485,71 @@ static void transient_close_without_memory_still_destroys(void)
 	CHECK(n > 2);
 }
 
+/* Interfaces named tun<N>, wherever they came from. */
+static int tun_if_count(void)
+{
+	DIR *d = opendir("/sys/class/net");
+	struct dirent *e;
+	int n = 0;
+
+	CHECK(d != NULL);
+	while ((e = readdir(d)))
+		n += !strncmp(e->d_name, "tun", 3) &&
+		     strspn(e->d_name + 3, "0123456789") == strlen(e->d_name + 3) &&
+		     e->d_name[3];
+	closedir(d);
+	return n;
+}
+
+/*
+ * A cloning open: whatever allocation fails, it either gives a working
+ * unit or fails and leaves no unit, node, interface or unit number
+ * behind.  The errno is the kernel's: ENOMEM, ENOBUFS from IPv4's and
+ * IPv6's per-interface sysctls, and on 6.1 EINVAL when the interface's
+ * sysfs name cannot be allocated (device_add() of a nameless device).
+ */
+static void create_without_memory_fails_cleanly(void)
+{
+	int ffd, units = tt_unit_count(), ifs = tun_if_count(), one = 1;
+	int fd, err, failures = 0;
+	char name[IFNAMSIZ], first[IFNAMSIZ];
+	struct ifreq ifr = { 0 };
+	bool reached = true;
+	unsigned int n;
+
+	tt_alarm(900);
+	close(tt_open_unit("/dev/tun", first));	/* the number to come back */
+	CHECK_OK(tt_nl_del(first, 0));
+	ffd = tt_fail_start();
+	for (n = 1; reached; n++) {
+		tt_fail_nth(ffd, n);
+		fd = open("/dev/tun", O_RDWR);
+		err = errno;
+		reached = tt_fail_reached(ffd);
+		if (fd < 0) {
+			CHECK(err == ENOMEM || err == ENOBUFS || err == EINVAL);
+			failures++;
+		} else {
+			CHECK_OK(ioctl(fd, TUNGIFNAME, &ifr));
+			CHECK(!strcmp(ifr.ifr_name, first));
+			CHECK(tt_if_exists(first));
+			CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+			CHECK_OK(close(fd));
+		}
+		CHECK_EQ(tt_unit_count(), units);
+		CHECK_EQ(tun_if_count(), ifs);
+	}
+	tt_fail_stop(ffd);
+	printf("# cloning open: %u allocations, %d failed\n", n - 2,
+	       failures);
+	CHECK(failures > 0);
+	/* No number was lost: the next unit is the one the first got. */
+	fd = tt_open_unit("/dev/tun", name);
+	CHECK(!strcmp(name, first));
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	close(fd);
+}
+
 static const struct tt_case cases[] = {
 	{ "destroy_wakes_read_poll_epoll_sleepers", destroy_wakes_read_poll_epoll_sleepers },
 	{ "transient_dies_on_last_close_of_shared_file", transient_dies_on_last_close_of_shared_file },
@@ -492,6 +558,7 @@ static const struct tt_case cases[] = {
 	{ "clone_and_transient_close_race", clone_and_transient_close_race },
 	{ "rmmod_refused_while_file_open", rmmod_refused_while_file_open },
 	{ "transient_close_without_memory_still_destroys", transient_close_without_memory_still_destroys },
+	{ "create_without_memory_fails_cleanly", create_without_memory_fails_cleanly },
 	{ NULL, NULL },
 };
 
