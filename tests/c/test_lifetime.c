@@ -6,7 +6,6 @@
  */
 #include "tt.h"
 
-#include <dirent.h>
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
@@ -485,22 +484,6 @@ static void transient_close_without_memory_still_destroys(void)
 	CHECK(n > 2);
 }
 
-/* Interfaces named tun<N>, wherever they came from. */
-static int tun_if_count(void)
-{
-	DIR *d = opendir("/sys/class/net");
-	struct dirent *e;
-	int n = 0;
-
-	CHECK(d != NULL);
-	while ((e = readdir(d)))
-		n += !strncmp(e->d_name, "tun", 3) &&
-		     strspn(e->d_name + 3, "0123456789") == strlen(e->d_name + 3) &&
-		     e->d_name[3];
-	closedir(d);
-	return n;
-}
-
 /*
  * A cloning open: whatever allocation fails, it either gives a working
  * unit or fails and leaves no unit, node, interface or unit number
@@ -510,7 +493,8 @@ static int tun_if_count(void)
  */
 static void create_without_memory_fails_cleanly(void)
 {
-	int ffd, units = tt_unit_count(), ifs = tun_if_count(), one = 1;
+	int ffd, units = tt_unit_count(), one = 1;
+	int ifs = tt_count_unit_names("/sys/class/net");
 	int fd, err, failures = 0;
 	char name[IFNAMSIZ], first[IFNAMSIZ];
 	struct ifreq ifr = { 0 };
@@ -537,7 +521,7 @@ static void create_without_memory_fails_cleanly(void)
 			CHECK_OK(close(fd));
 		}
 		CHECK_EQ(tt_unit_count(), units);
-		CHECK_EQ(tun_if_count(), ifs);
+		CHECK_EQ(tt_count_unit_names("/sys/class/net"), ifs);
 	}
 	tt_fail_stop(ffd);
 	printf("# cloning open: %u allocations, %d failed\n", n - 2,

@@ -114,6 +114,7 @@ int tt_nl_setns(const char *name, int nsfd);
 int tt_nl_updown(const char *name, bool up);
 void tt_nl_reset(void);
 int tt_nl_swap(int fd);
+int tt_count_unit_names(const char *dir);
 int tt_unit_count(void);
 double tt_now(void);
 
