@@ -8,8 +8,22 @@ pattern='Oops|BUG:|WARNING:|kernel BUG|Call Trace|general protection|Kernel pani
 # a checker that switched itself off, and a page pool whose pages did not
 # all come back after rmmod (a written packet leaked or was never freed).
 pattern="$pattern|ODEBUG:|ref_tracker:|leaked reference|INFO: trying to register non-static key|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: .*(pool empty|Cannot allocate)|stalled pool shutdown"
-if grep -E -n "$pattern" "$@"; then
+# One stack dump is no report: the core's own, after a sysctl directory it
+# could not allocate (the fault cases of the debug check make it fail on
+# purpose).  Its lines, through the end of the dump (80 at most), are
+# left out.
+for f in "$@"; do
+	[ -e "$f" ] || continue
+	awk -v name="$f" '
+		/sysctl could not get directory:/ { skip = 1; n = 0 }
+		!skip { printf "%s:%d:%s\n", name, FNR, $0 }
+		skip && (/<\/TASK>/ || ++n > 80) { skip = 0 }
+	' "$f" || exit 2
+done > "${TMPDIR:-/tmp}/guest-log-check.$$"
+if grep -E "$pattern" "${TMPDIR:-/tmp}/guest-log-check.$$"; then
+	rm -f "${TMPDIR:-/tmp}/guest-log-check.$$"
 	echo "guest-log-check: kernel reports above in $*" >&2
 	exit 1
 fi
+rm -f "${TMPDIR:-/tmp}/guest-log-check.$$"
 exit 0
