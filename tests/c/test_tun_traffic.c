@@ -284,7 +284,6 @@ static uint32_t get_be(const uint8_t *p, int bytes)
 	return v;
 }
 
-/* The sum of the IPv4 pseudo-header of the TCP segment after @ip. */
 /*
  * Writes a payload-free segment from the peer's port to @dport, framed
  * for @l; a SYN offers an MSS of 1460.

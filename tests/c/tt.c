@@ -512,7 +512,6 @@ int tt_nl_swap(int fd)
 	return old;
 }
 
-/* Units of if_tuntap in every namespace: its nodes, less the cloners. */
 /* Entries of @dir named as units are: tun, tap or vmnet, then digits. */
 int tt_count_unit_names(const char *dir)
 {
@@ -525,7 +524,7 @@ int tt_count_unit_names(const char *dir)
 	if (!d)
 		return 0;
 	while ((e = readdir(d))) {
-		for (size_t i = 0; i < 3; i++) {
+		for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
 			size_t len = strlen(prefixes[i]);
 			const char *num = e->d_name + len;
 
@@ -538,6 +537,7 @@ int tt_count_unit_names(const char *dir)
 	return n;
 }
 
+/* Units of if_tuntap in every namespace: its nodes, less the cloners. */
 int tt_unit_count(void)
 {
 	return tt_count_unit_names("/sys/class/if_tuntap");
