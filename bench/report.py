@@ -2,6 +2,7 @@
 """report.py JOB_OUT KVER COMMAND RESULT_MD [HOST_LOAD]: medians and ratios of a run.
 report.py --names: the workloads, by the names bench/run-guest.sh gives them."""
 import datetime
+import os
 import statistics
 import sys
 
@@ -61,7 +62,10 @@ text = "\n".join(table)
 print(text)
 with open(md, "w") as f:
     f.write("# Benchmark: if_tuntap against Linux tun\n\n")
-    f.write("- kernel: %s (QEMU TCG guest, 2 vCPUs, no slub_debug)\n" % kver)
+    # run-vm.sh's default, unless scripts/bench --cpus set another.
+    cpus = os.environ.get("TT_CPUS", "2")
+    f.write("- kernel: %s (QEMU TCG guest, %s vCPU%s, no slub_debug)\n"
+            % (kver, cpus, "" if cpus == "1" else "s"))
     f.write("- date: %s\n" % datetime.date.today().isoformat())
     f.write("- command: `%s`\n" % command)
     f.write("- host load at the end of the run: %s\n" % load)
