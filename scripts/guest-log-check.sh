@@ -7,15 +7,19 @@ pattern='Oops|BUG:|WARNING:|kernel BUG|Call Trace|general protection|Kernel pani
 # WARNING:): debugobjects, netdev reference tracking, lockdep's own notes,
 # a checker that switched itself off, and a page pool whose pages did not
 # all come back after rmmod (a written packet leaked or was never freed).
-pattern="$pattern|ODEBUG:|ref_tracker:|leaked reference|INFO: trying to register non-static key|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: .*(pool empty|Cannot allocate)|stalled pool shutdown"
-# One stack dump is no report: the core's own, after a sysctl directory it
-# could not allocate (the fault cases of the debug check make it fail on
-# purpose).  Its lines, through the end of the dump (80 at most), are
-# left out.
+pattern="$pattern|ODEBUG:|ref_tracker:|leaked reference|INFO: trying to register non-static key|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: .*(pool empty|Cannot allocate a kmemleak_object)|stalled pool shutdown"
+# Some stack dumps are no report: the core's own, after an allocation that
+# failed (the page allocator's and vmalloc's notice) or a sysctl directory
+# it could not allocate.  The fault cases of the debug check make those
+# fail on purpose.  Their lines, through the end of the dump (80 at most),
+# are left out.  (kmemleak's "Cannot allocate a scan area" is no report
+# either: it then scans the whole object, and finds no fewer leaks.)
 for f in "$@"; do
 	[ -e "$f" ] || continue
 	awk -v name="$f" '
-		/sysctl could not get directory:/ { skip = 1; n = 0 }
+		/sysctl could not get directory:|: (vmalloc error|page allocation failure): / {
+			skip = 1; n = 0
+		}
 		!skip { printf "%s:%d:%s\n", name, FNR, $0 }
 		skip && (/<\/TASK>/ || ++n > 80) { skip = 0 }
 	' "$f" || exit 2
