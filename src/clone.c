@@ -250,10 +250,23 @@ static struct pernet_operations tuntap_net_ops = {
 	.pre_exit = tuntap_net_pre_exit,
 };
 
+/* True for a name some unit's own node has or may take later. */
+static bool tuntap_unit_name(const char *name)
+{
+	int i;
+
+	for (i = 0; i < TUNTAP_NR_DRIVERS; i++)
+		if (tuntap_parse_unit(&tuntap_drivers[i], name) >= 0)
+			return true;
+	return false;
+}
+
 /*
  * As FreeBSD does, a renamed unit also answers to /dev/<new name>.  Best
- * effort: a name another node of ours holds is skipped, and devtmpfs never
- * replaces or removes a node that is not ours.
+ * effort: a name another node of ours holds is skipped, and so is a unit's
+ * name (tun9), whose node the unit numbered so, here or in another
+ * namespace, must be free to make.  devtmpfs never replaces or removes a
+ * node that is not ours.
  */
 static void tuntap_rename_alias(struct tuntap_unit *u)
 {
@@ -264,7 +277,7 @@ static void tuntap_rename_alias(struct tuntap_unit *u)
 	if (u->alias)
 		device_unregister(u->alias);
 	u->alias = NULL;
-	if (!strcmp(dev->name, dev_name(u->node)))
+	if (!strcmp(dev->name, dev_name(u->node)) || tuntap_unit_name(dev->name))
 		return;
 	/* Checked first: sysfs complains loudly about duplicate names. */
 	alias = class_find_device_by_name(&tuntap_class, dev->name);

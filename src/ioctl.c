@@ -51,8 +51,14 @@ static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
 	err = tuntap_rtnl_lock_live(u);
 	if (err)
 		return err;
+	/*
+	 * FreeBSD changes the MTU through SIOCSIFMTU, privilege check and
+	 * all: a tap opened by an unprivileged user (tap_user_open) may read
+	 * the MTU but not change it.
+	 */
 	if (ti->mtu != dev->mtu)
-		err = dev_set_mtu(dev, ti->mtu);
+		err = ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN) ?
+		      dev_set_mtu(dev, ti->mtu) : -EPERM;
 	if (!err)
 		u->baudrate = ti->baudrate;
 	rtnl_unlock();
@@ -67,25 +73,24 @@ static void tuntap_get_info(struct tuntap_unit *u, struct tuninfo *ti)
 	ti->baudrate = READ_ONCE(u->baudrate);
 }
 
-/* TUNSIFMODE: switch between point-to-point and broadcast while down. */
+/*
+ * TUNSIFMODE: switch between point-to-point and broadcast while down.  As
+ * on FreeBSD, an interface that is up refuses any value, valid or not.
+ */
 static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
 {
 	const unsigned int mask = IFF_POINTOPOINT | IFF_BROADCAST | IFF_MULTICAST;
 	struct net_device *dev = u->dev;
 	int err = 0;
 
-	switch (mode & ~IFF_MULTICAST) {
-	case IFF_POINTOPOINT:
-	case IFF_BROADCAST:
-		break;
-	default:
-		return -EINVAL;
-	}
 	err = tuntap_rtnl_lock_live(u);
 	if (err)
 		return err;
 	if (dev->flags & IFF_UP) {
 		err = -EBUSY;
+	} else if ((mode & ~IFF_MULTICAST) != IFF_POINTOPOINT &&
+		   (mode & ~IFF_MULTICAST) != IFF_BROADCAST) {
+		err = -EINVAL;
 	} else if ((dev->flags & mask) != mode) {
 		dev->flags = (dev->flags & ~mask) | mode;
 		netdev_state_change(dev);
@@ -157,16 +162,24 @@ static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
 	return -ENOIOCTLCMD;
 }
 
-/* VMIO_SIOCSIFFLAGS: VMware's way to set flags; IFF_UP always. */
+/*
+ * VMIO_SIOCSIFFLAGS: VMware's way to set flags; IFF_UP always.  What
+ * FreeBSD cannot change this way includes, within the mask, promiscuous
+ * and all-multicast mode: they stay as they were (as ip link set them),
+ * so a user opening with tap_user_open cannot sniff through it either.
+ */
 static int tuntap_vmio_flags(struct tuntap_unit *u, unsigned int flags)
 {
+	const unsigned int mask = 0x0fff, keep = IFF_PROMISC | IFF_ALLMULTI;
 	struct net_device *dev = u->dev;
 	int err;
 
 	err = tuntap_rtnl_lock_live(u);
 	if (err)
 		return err;
-	flags = (dev->flags & ~0x0fffu) | (flags & 0x0fffu) | IFF_UP;
+	/* dev_change_flags() compares these two with gflags, the user's. */
+	flags = (flags & mask & ~keep) | (dev->gflags & keep) |
+		(dev->flags & ~mask) | IFF_UP;
 	err = dev_change_flags(dev, flags, NULL);
 	rtnl_unlock();
 	return err;

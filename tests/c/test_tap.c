@@ -205,16 +205,20 @@ static void vmio_siocsifflags_sets_flags_and_up(void)
 	long flags;
 
 	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
-	CHECK_OK(ioctl(fd, VMIO_SIOCSIFFLAGS, IFF_PROMISC));
+	CHECK_OK(ioctl(fd, VMIO_SIOCSIFFLAGS, IFF_NOARP | IFF_PROMISC));
 	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
 	CHECK(flags & IFF_UP);			/* forced */
-	CHECK(flags & IFF_PROMISC);
+	CHECK(flags & IFF_NOARP);
 	CHECK(flags & IFF_MULTICAST);		/* outside the mask: kept */
 	CHECK(flags & IFF_BROADCAST);		/* cannot change: kept */
+	CHECK(!(flags & IFF_PROMISC));		/* FreeBSD's IFF_CANTCHANGE */
+	CHECK_EQ(tt_sh("ip link set %s promisc on allmulticast on", name), 0);
 	CHECK_OK(ioctl(fd, VMIO_SIOCSIFFLAGS, 0));
 	flags = tt_sysfs_long("/sys/class/net/%s/flags", name);
 	CHECK(flags & IFF_UP);
-	CHECK(!(flags & IFF_PROMISC));
+	CHECK(!(flags & IFF_NOARP));
+	CHECK(flags & IFF_PROMISC);		/* as ip link left it */
+	CHECK(flags & IFF_ALLMULTI);
 	close(fd);
 }
 
@@ -354,6 +358,17 @@ static void tap_user_open_allows_unprivileged_open(void)
 		int fd = tt_open_unit("/dev/tap", NULL), one = 1;
 
 		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+		/* The MTU is SIOCSIFMTU's to change, which needs privilege. */
+		struct tuninfo ti;
+
+		CHECK_OK(ioctl(fd, TAPGIFINFO, &ti));
+		ti.baudrate = 1234;
+		CHECK_OK(ioctl(fd, TAPSIFINFO, &ti));	/* same MTU */
+		ti.mtu = 1400;
+		CHECK_ERR(ioctl(fd, TAPSIFINFO, &ti), EPERM);
+		CHECK_OK(ioctl(fd, TAPGIFINFO, &ti));
+		CHECK_EQ(ti.mtu, 1500);
+		CHECK_EQ(ti.baudrate, 1234);
 		close(fd);
 		CHECK_ERR(open("/dev/tun", O_RDWR), EPERM);	/* tun: never */
 		exit(0);

@@ -132,12 +132,15 @@ static void tunsifhead_clears_lmode(void)
 	close(fd);
 }
 
+/* Up refuses before the value is looked at, as on FreeBSD. */
 static void tunsifmode_busy_while_up(void)
 {
 	char name[IFNAMSIZ];
-	int fd = tt_tun_ready(name, false), mode = IFF_BROADCAST;
+	int fd = tt_tun_ready(name, false), mode = IFF_BROADCAST, bad = IFF_NOARP;
 
 	CHECK_ERR(ioctl(fd, TUNSIFMODE, &mode), EBUSY);
+	CHECK_ERR(ioctl(fd, TUNSIFMODE, &bad), EBUSY);
+	CHECK(tt_sysfs_long("/sys/class/net/%s/flags", name) & IFF_POINTOPOINT);
 	close(fd);
 }
 
@@ -224,6 +227,35 @@ static void tungifname_follows_rename_with_alias_node(void)
 	CHECK_EQ(tt_sh("ip link set tap name vpntt1"), 0);
 	close(fd);	/* transient: everything goes */
 	CHECK(!tt_path_exists("/dev/vpntt1"));
+	CHECK(!tt_path_exists(path));
+}
+
+/*
+ * A unit's name is never an alias: the unit of that number, made here or
+ * in another namespace, must get its own node (and sysfs no duplicate).
+ */
+static void rename_to_a_unit_name_makes_no_alias(void)
+{
+	char name[IFNAMSIZ], path[64];
+	int fd = tt_tun_ready(name, false);
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	CHECK_EQ(tt_sh("ip link set %s down && ip link set %s name tun7100",
+		       name, name), 0);
+	CHECK(!tt_path_exists("/dev/tun7100"));
+	CHECK_EQ(tt_sh("ip link set tun7100 name tap7101"), 0);
+	CHECK(!tt_path_exists("/dev/tap7101"));
+	CHECK_EQ(tt_sh("ip link set tap7101 name tun7100"), 0);
+	CHECK_EQ(tt_sh("ip netns add ttalias && "
+		       "ip -n ttalias link add tun7100 type bsdtun"), 0);
+	CHECK_OK(stat("/dev/tun7100", &st));
+	CHECK_EQ(minor(st.st_rdev), 7100);
+	CHECK_EQ(tt_sh("ip -n ttalias link del tun7100 && "
+		       "ip netns del ttalias"), 0);
+	CHECK(!tt_path_exists("/dev/tun7100"));
+	CHECK(tt_path_exists(path));
+	close(fd);
 	CHECK(!tt_path_exists(path));
 }
 
@@ -399,6 +431,7 @@ static const struct tt_case cases[] = {
 	{ "tunsifmode_other_values_einval", tunsifmode_other_values_einval },
 	{ "tunsifpid_records_caller", tunsifpid_records_caller },
 	{ "tungifname_follows_rename_with_alias_node", tungifname_follows_rename_with_alias_node },
+	{ "rename_to_a_unit_name_makes_no_alias", rename_to_a_unit_name_makes_no_alias },
 	{ "fioasync_signals_fiosetown_owner", fioasync_signals_fiosetown_owner },
 	{ "tiocspgrp_sets_process_group_owner", tiocspgrp_sets_process_group_owner },
 	{ "blocking_read_interrupted_by_signal", blocking_read_interrupted_by_signal },
