@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
 /*
- * vpn: a point-to-point tunnel over UDP in a hundred lines, to show the
+ * vpn: a point-to-point tunnel over UDP in 150 lines, to show the
  * tun(4) interface.  No encryption, no authentication beyond "datagrams
  * come from the peer's address": an example, not a product.
  *

@@ -15,9 +15,11 @@
 #include "compat.h"
 
 /*
- * Pin the unit for a system call that may sleep.  Destruction unbinds the
- * file first, so this fails once a unit is going; a call that got in holds
- * a device reference that unregistration waits for.
+ * Pin the unit for a read, write or request, any of which may sleep.
+ * The file is unbound only in ndo_uninit, part-way through unregistering,
+ * so a call may still get in once destruction has started: it holds a
+ * device reference that unregistration waits for, and requests that
+ * change the interface check again under RTNL (tuntap_rtnl_lock_live()).
  */
 struct tuntap_unit *tuntap_get(struct tuntap_file *tf)
 {

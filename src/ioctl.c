@@ -60,7 +60,7 @@ static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
 		err = ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN) ?
 		      dev_set_mtu(dev, ti->mtu) : -EPERM;
 	if (!err)
-		u->baudrate = ti->baudrate;
+		WRITE_ONCE(u->baudrate, ti->baudrate);
 	rtnl_unlock();
 	return err;
 }

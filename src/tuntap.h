@@ -12,9 +12,10 @@
  *    binding and unbinding a file, the driver's unit table, and namespace
  *    moves.  Opens and last closes take it; the datapath never does.
  *  - tuntap_unit.tfile and tuntap_file.unit are RCU pointers written under
- *    RTNL.  The datapath reads them under RCU; a read or write system call
- *    that must sleep pins the net_device with a reference (tuntap_get()),
- *    which unregistration waits for after it has woken the sleepers.
+ *    RTNL.  The datapath reads them under RCU; a read, write or request,
+ *    any of which may sleep, pins the net_device with a reference
+ *    (tuntap_get()), which unregistration waits for after it has woken
+ *    the sleepers.
  *  - The ring has its own producer and consumer locks, so a reader and the
  *    stack's transmit path never wait for each other.
  *  - tuntap_unit.lock protects the few fields that ioctls change together
@@ -93,9 +94,10 @@ enum {
 enum tuntap_drop {
 	TUNTAP_DROP_TX_NOREADER,	/* sent while no file was open */
 	TUNTAP_DROP_TX_FULL,		/* read queue full */
-	TUNTAP_DROP_TX_FRAMING,		/* no way to frame it: tun without
-					 * IFHEAD and not IPv4, or no
-					 * virtio-net header describes it
+	TUNTAP_DROP_TX_FRAMING,		/* no way to frame it: on tun, not
+					 * IPv4 (without IFHEAD) or neither
+					 * IPv4 nor IPv6 (with it); on tap,
+					 * no virtio-net header describes it
 					 */
 	TUNTAP_DROP_TX_PURGED,		/* queued, then discarded by close */
 	TUNTAP_DROP_TX_NOMEM,		/* a sender's zerocopy pages could not
@@ -143,9 +145,9 @@ struct tuntap_unit {
 	struct tuntap_pcpu_stats __percpu *stats;
 	atomic_long_t drops[TUNTAP_NR_DROPS];
 
-	spinlock_t lock;	/* the fields below and mode bits in flags */
+	spinlock_t lock;	/* owner, remote_mac, mode bits in flags */
 	struct pid *owner;	/* opener, or the last TUNSIFPID caller */
-	u32 baudrate;
+	u32 baudrate;		/* written under RTNL, read with READ_ONCE */
 	u8 remote_mac[ETH_ALEN];
 };
 

@@ -1,10 +1,10 @@
 #!/bin/sh
 # run-guest.sh KVER: the whole suite, inside the guest.  Loads the module,
 # runs every C test program and shell case, unloads the module, and ends
-# with "N passed, N failed".
+# with "N passed, N failed, N skipped".
 root=$(cd "$(dirname "$0")/.." && pwd)
 kver=$1
-export TT_ROOT=$root
+export TT_ROOT="$root"
 results=/tmp/results
 : > "$results"
 
@@ -17,6 +17,18 @@ if insmod "$root/build/$kver/if_tuntap.ko"; then
 else
 	report "not ok module_loads"
 fi
+# SPEC §1's defaults, read before any test sets a parameter, and the
+# cloning nodes' owner and mode.
+params=/sys/module/if_tuntap/parameters
+got=$(cd "$params" 2>/dev/null &&
+	cat tun_devfs_cloning tap_devfs_cloning tap_user_open tap_up_on_open \
+		debug | tr '\n' ' ')
+nodes=$(stat -c '%U %a' /dev/tun /dev/tap /dev/vmnet 2>/dev/null | tr '\n' ' ')
+if [ "$got" = "Y Y N N 0 " ] && [ "$nodes" = "root 600 root 600 root 600 " ]; then
+	report "ok module_defaults_and_cloning_nodes"
+else
+	report "not ok module_defaults_and_cloning_nodes: parameters '$got', nodes '$nodes'"
+fi
 for prog in "$root"/build/tests/test_*; do
 	"$prog" 2>&1 | tee -a "$results"
 done
@@ -24,8 +36,11 @@ for t in "$root"/tests/cases/*.sh; do
 	sh "$t" 2>&1 | tee -a "$results"
 done
 # Unloading destroys what is left; nothing may remain afterwards.
-if rmmod if_tuntap && [ ! -e /sys/module/if_tuntap ] &&
-	! ls /sys/class/net | grep -Eq '^(tun|tap|vmnet)[0-9]'; then
+rmmod if_tuntap
+unloaded=$?
+left=$(for i in /sys/class/net/tun[0-9]* /sys/class/net/tap[0-9]* \
+	/sys/class/net/vmnet[0-9]*; do [ -e "$i" ] && echo "$i"; done)
+if [ "$unloaded" -eq 0 ] && [ ! -e /sys/module/if_tuntap ] && [ -z "$left" ]; then
 	report "ok module_unloads_clean"
 else
 	report "not ok module_unloads_clean"

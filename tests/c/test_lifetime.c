@@ -122,6 +122,32 @@ static void destroy_wakes_read_poll_epoll_sleepers(void)
 }
 
 /*
+ * ip link del of an open transient unit destroys it once: the unit
+ * number is free at once, and the file's close later must not touch the
+ * new unit that took it.
+ */
+static void transient_deleted_while_open_dies_once(void)
+{
+	for (int d = 0; d < 3; d++) {
+		char name[IFNAMSIZ], node[64];
+		int one = 1, fd = add_and_open(d, 6002, name);
+
+		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+		CHECK_OK(tt_nl_del(name, 0));
+		check_file_dead(fd, d > 0);
+		snprintf(node, sizeof(node), "/dev/%s", name);
+		CHECK(!tt_path_exists(node));
+		CHECK_OK(tt_nl_add(d ? (d == 1 ? "bsdtap" : "bsdvmnet") : "bsdtun",
+				   name));
+		CHECK_OK(close(fd));
+		CHECK(tt_if_exists(name));
+		CHECK(tt_path_exists(node));
+		CHECK_OK(tt_nl_del(name, 0));
+		CHECK(!tt_if_exists(name));
+	}
+}
+
+/*
  * A transient unit dies on the last close of its file, not the first:
  * a forked child's copy keeps it; a thread blocked in read keeps the file
  * (and so the unit) alive after close() until its read returns.
@@ -598,6 +624,7 @@ static void load_without_memory_fails_cleanly(void)
 static const struct tt_case cases[] = {
 	{ "destroy_wakes_read_poll_epoll_sleepers", destroy_wakes_read_poll_epoll_sleepers },
 	{ "transient_dies_on_last_close_of_shared_file", transient_dies_on_last_close_of_shared_file },
+	{ "transient_deleted_while_open_dies_once", transient_deleted_while_open_dies_once },
 	{ "destroy_racing_ioctls_gets_enxio", destroy_racing_ioctls_gets_enxio },
 	{ "opens_racing_destroy_succeed_or_ebusy", opens_racing_destroy_succeed_or_ebusy },
 	{ "clone_and_transient_close_race", clone_and_transient_close_race },

@@ -224,7 +224,7 @@ static void vmio_siocsifflags_sets_flags_and_up(void)
 
 static void tapsvnethdr_accepts_0_10_12_only(void)
 {
-	char name[IFNAMSIZ];
+	char name[IFNAMSIZ], node[64];
 	int fd = tap_ready("/dev/tap", name), v, got;
 	int bad[] = { -1, 1, 4, 8, 11, 13, 20, 1 << 20 };
 
@@ -237,7 +237,18 @@ static void tapsvnethdr_accepts_0_10_12_only(void)
 		CHECK_OK(ioctl(fd, TAPGVNETHDR, &got));
 		CHECK_EQ(got, v);
 	}
+	/* Close forgets the header: the next opener starts without. */
+	v = 0;
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &v));
 	close(fd);
+	snprintf(node, sizeof(node), "/dev/%s", name);
+	fd = tt_open_unit(node, NULL);
+	CHECK_OK(ioctl(fd, TAPGVNETHDR, &got));
+	CHECK_EQ(got, 0);
+	CHECK(tt_sh_quiet("ethtool -k %s | grep -q '^tcp-segmentation-offload: on'",
+			  name) != 0);
+	close(fd);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
 }
 
 static void tapsvnethdr_switches_offloads(void)

@@ -13,6 +13,8 @@
 #include <netinet/icmp6.h>
 #include <pthread.h>
 #include <sys/epoll.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
 
 
 #define A4 TT_A4
@@ -68,6 +70,7 @@ static void clone_open_creates_unit_and_node(void)
 	CHECK(S_ISCHR(st.st_mode));
 	CHECK_EQ(st.st_mode & 07777, 0600);
 	CHECK_EQ(st.st_uid, 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/type", name), 65534);
 	close(fd);
 	/* Not transient: the unit outlives the file, as on FreeBSD. */
 	CHECK(tt_if_exists(name));
@@ -192,6 +195,70 @@ static void write_while_down_is_ignored(void)
 	CHECK_EQ(tt_sh("ip link set %s down", name), 0);
 	CHECK_EQ(write(fd, pkt, len), 0);
 	CHECK_EQ(write(fd, pkt, 0), 0);
+	close(fd);
+}
+
+static void empty_write_while_up_does_nothing(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tun_ready(name);
+	long rx = tt_stat(name, "rx_packets"), err = tt_stat(name, "rx_errors");
+
+	CHECK_EQ(write(fd, "", 0), 0);
+	CHECK_EQ(tt_stat(name, "rx_packets"), rx);
+	CHECK_EQ(tt_stat(name, "rx_errors"), err);
+	close(fd);
+}
+
+/* A buffer the module cannot copy from or to: EFAULT, and the file lives. */
+static void unreadable_buffers_are_efault(void)
+{
+	uint8_t pkt[128], buf[2048];
+	char name[IFNAMSIZ];
+	int fd = tun_ready(name);
+	size_t len = tt_icmp4_echo(pkt, B4, A4, 9, 1, 8);
+	void *none = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			  -1, 0);
+
+	CHECK(none != MAP_FAILED);
+	CHECK_ERR(write(fd, NULL, len), EFAULT);
+	CHECK_ERR(write(fd, none, len), EFAULT);
+	CHECK_EQ(write(fd, pkt, len), len);	/* its reply is queued */
+	CHECK(tt_readable(fd, 3000));
+	CHECK_ERR(read(fd, none, sizeof(buf)), EFAULT);
+	CHECK_EQ(write(fd, pkt, len), len);
+	CHECK_EQ(read_matching(fd, buf, sizeof(buf), 0, is_echo4_reply), len);
+	munmap(none, 4096);
+	close(fd);
+}
+
+/*
+ * Without IFHEAD a tun carries IPv4 only: IPv6 the stack sends is
+ * dropped, counted as a framing error, and never reaches the file.
+ */
+static void ipv6_without_ifhead_dropped_and_counted(void)
+{
+	struct sockaddr_in6 to = { .sin6_family = AF_INET6, .sin6_port = htons(9) };
+	uint8_t buf[2048];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), s;
+	long errs = tt_stat(name, "tx_errors");
+	ssize_t n;
+
+	CHECK_EQ(tt_sh("ip addr add fd00:7::1 peer fd00:7::2 dev %s nodad",
+		       name), 0);
+	s = CHECK_OK(socket(AF_INET6, SOCK_DGRAM, 0));
+	inet_pton(AF_INET6, "fd00:7::2", &to.sin6_addr);
+	for (int i = 0; i < 3; i++)
+		CHECK_EQ(sendto(s, "x", 1, 0, (struct sockaddr *)&to,
+				sizeof(to)), 1);
+	CHECK(tt_stat(name, "tx_errors") >= errs + 3);
+	CHECK_EQ(tt_sh_quiet("ethtool -S %s | grep -Eq 'tx_errors_framing: [1-9]'",
+			     name), 0);
+	tt_set_nonblock(fd);
+	while ((n = read(fd, buf, sizeof(buf))) > 0)
+		CHECK_EQ(buf[0] >> 4, 4);
+	close(s);
 	close(fd);
 }
 
@@ -355,6 +422,18 @@ static void unknown_request_enotty(void)
 	CHECK_ERR(ioctl(fd, TAPSVNETHDR, &v), ENOTTY);
 	CHECK_ERR(ioctl(fd, VMIO_SIOCSIFFLAGS, 0), ENOTTY);
 	close(fd);
+	/* And the tun-only requests on tap and vmnet. */
+	for (int i = 0; i < 2; i++) {
+		unsigned long req[] = { TUNSLMODE, TUNSIFHEAD, TUNGIFHEAD,
+					TUNSIFMODE, TUNSIFPID };
+		int one = 1;
+
+		fd = tt_open_unit(i ? "/dev/vmnet" : "/dev/tap", name);
+		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+		for (size_t j = 0; j < sizeof(req) / sizeof(req[0]); j++)
+			CHECK_ERR(ioctl(fd, req[j], &v), ENOTTY);
+		close(fd);
+	}
 }
 
 static void close_downs_interface_and_drops_addresses(void)
@@ -395,6 +474,9 @@ static const struct tt_case cases[] = {
 	{ "tun_ifhead_unknown_family_eafnosupport", ifhead_unknown_family_eafnosupport },
 	{ "tun_write_over_mru_is_eio", write_over_mru_is_eio },
 	{ "tun_write_while_down_is_ignored", write_while_down_is_ignored },
+	{ "tun_empty_write_while_up_does_nothing", empty_write_while_up_does_nothing },
+	{ "tun_unreadable_buffers_are_efault", unreadable_buffers_are_efault },
+	{ "tun_ipv6_without_ifhead_dropped_and_counted", ipv6_without_ifhead_dropped_and_counted },
 	{ "tun_nonblocking_read_empty_eagain", nonblocking_read_empty_eagain },
 	{ "tun_poll_and_epoll_see_queued_packet", poll_and_epoll_see_queued_packet },
 	{ "tun_short_read_truncates_and_drops_rest", short_read_truncates_and_drops_rest },

@@ -194,7 +194,14 @@ static void tunsifpid_records_caller(void)
 	waitpid(pid, &st, 0);
 	CHECK_EQ(st, 0);
 	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tuntap/owner", name), pid);
+	/* Close forgets it, and the close by a non-owner is logged. */
+	st = 0;
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &st));
 	close(fd);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tuntap/owner", name), 0);
+	CHECK_EQ(tt_sh_quiet("dmesg | grep -q '%s: closed by pid %d, not by its owner'",
+			     name, getpid()), 0);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
 }
 
 static void tungifname_follows_rename_with_alias_node(void)

@@ -60,7 +60,7 @@ static void ten_thousand_packets_written_arrive_intact(void)
 	char name[IFNAMSIZ];
 	int fd = tt_tun_ready(name, false);
 	int s = udp_socket(TT_A4, PORT_A);
-	long rx0 = tt_stat(name, "rx_packets");
+	long rx0 = tt_stat(name, "rx_packets"), rxb0 = tt_stat(name, "rx_bytes");
 	uint32_t seq;
 	int got = 0;
 
@@ -81,6 +81,7 @@ static void ten_thousand_packets_written_arrive_intact(void)
 	}
 	CHECK_EQ(got, COUNT);
 	CHECK_EQ(tt_stat(name, "rx_packets") - rx0, COUNT);
+	CHECK_EQ(tt_stat(name, "rx_bytes") - rxb0, COUNT * (28L + PAYLOAD));
 	close(s);
 	close(fd);
 }
@@ -94,7 +95,7 @@ static void ten_thousand_packets_sent_are_read_intact(void)
 	char name[IFNAMSIZ];
 	int fd = tt_tun_ready(name, false);
 	int s = udp_socket(TT_A4, PORT_A);
-	long tx0 = tt_stat(name, "tx_packets");
+	long tx0 = tt_stat(name, "tx_packets"), txb0 = tt_stat(name, "tx_bytes");
 	uint32_t seq;
 	int got = 0;
 
@@ -123,6 +124,7 @@ static void ten_thousand_packets_sent_are_read_intact(void)
 	}
 	CHECK_EQ(got, COUNT);
 	CHECK_EQ(tt_stat(name, "tx_packets") - tx0, COUNT);
+	CHECK_EQ(tt_stat(name, "tx_bytes") - txb0, COUNT * (28L + PAYLOAD));
 	CHECK_EQ(tt_stat(name, "tx_dropped"), 0);
 	close(s);
 	close(fd);
@@ -141,6 +143,7 @@ static void queue_bounded_by_txqueuelen_drops_counted(void)
 
 	inet_pton(AF_INET, TT_B4, &to.sin_addr);
 	tt_drain(fd);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tx_queue_len", name), 500);
 	CHECK_EQ(tt_sh("ip link set %s txqueuelen 16", name), 0);
 	for (int i = 0; i < 100; i++)
 		CHECK_EQ(sendto(s, payload, PAYLOAD, 0,
