@@ -41,6 +41,29 @@ static void tuntap_mode(struct tuntap_unit *u, int set, int clear)
 	spin_unlock(&u->lock);
 }
 
+/*
+ * TUNSLMODE reports the route's next hop, and the core drops a packet's
+ * route before the driver sees it unless told to keep it.  Keeping it
+ * costs every packet a reference, so only while LMODE is on; called after
+ * each change of LMODE, it follows the bit as it stands under RTNL.
+ */
+static int tuntap_keep_route(struct tuntap_unit *u)
+{
+	struct net_device *dev = u->dev;
+	int err;
+
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
+	if (test_bit(TUNTAP_F_LMODE, &u->flags))
+		netif_keep_dst(dev);
+	else
+		dev->priv_flags |= IFF_XMIT_DST_RELEASE |
+				   IFF_XMIT_DST_RELEASE_PERM;
+	rtnl_unlock();
+	return 0;
+}
+
 static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
 {
 	struct net_device *dev = u->dev;
@@ -144,13 +167,13 @@ static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
 			tuntap_mode(u, TUNTAP_F_LMODE, TUNTAP_F_IFHEAD);
 		else
 			tuntap_mode(u, -1, TUNTAP_F_LMODE);
-		return 0;
+		return tuntap_keep_route(u);
 	case TUNSIFHEAD:
 		if (val)
 			tuntap_mode(u, TUNTAP_F_IFHEAD, TUNTAP_F_LMODE);
 		else
 			tuntap_mode(u, -1, TUNTAP_F_IFHEAD);
-		return 0;
+		return tuntap_keep_route(u);
 	case TUNGIFHEAD:
 		return put_user(test_bit(TUNTAP_F_IFHEAD, &u->flags), argp);
 	case TUNSIFMODE:

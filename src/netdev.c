@@ -72,7 +72,8 @@ static bool tuntap_tun_accepts(struct tuntap_unit *u, struct sk_buff *skb)
 
 /*
  * TUNSLMODE reports the next hop the route chose, which only the transmit
- * path still knows; it travels to read() in the control buffer.
+ * path still knows (the core keeps the route for it while LMODE is on:
+ * tuntap_keep_route()); it travels to read() in the control buffer.
  */
 static void tuntap_note_nexthop(struct sk_buff *skb)
 {
@@ -108,10 +109,11 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 			tuntap_note_nexthop(skb);
 	}
 	/*
-	 * Queued packets must not pin the sender's socket or conntrack, nor
-	 * keep pages a zerocopy sender expects back.
+	 * Queued packets must not pin the sender's socket, route (kept for
+	 * LMODE) or conntrack, nor keep pages a zerocopy sender expects back.
 	 */
 	skb_orphan(skb);
+	skb_dst_drop(skb);
 	nf_reset_ct(skb);
 	if (unlikely(skb_orphan_frags_rx(skb, GFP_ATOMIC))) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_NOMEM);

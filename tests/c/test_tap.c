@@ -141,6 +141,25 @@ static void tap_arp_request_gets_whole_reply_frame(void)
 	close(fd);
 }
 
+/* With a virtio-net header, FIONREAD counts it: what read returns. */
+static void tap_fionread_counts_vnet_header(void)
+{
+	uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+	uint8_t frame[128] = { 0 }, buf[70000];
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name), v = 10, n = -1;
+	size_t len = arp_request(frame + 10, bcast);
+
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &v));
+	tt_drain(fd);
+	CHECK_EQ(write(fd, frame, 10 + len), 10 + len);
+	CHECK(tt_readable(fd, 3000));
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK(n >= 10 + 42);
+	CHECK_EQ(read(fd, buf, sizeof(buf)), n);
+	close(fd);
+}
+
 static void tap_runt_and_foreign_unicast_dropped_and_counted(void)
 {
 	uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
@@ -470,6 +489,7 @@ static const struct tt_case cases[] = {
 	{ "tap_clone_open_creates_ethernet_unit", tap_clone_open_creates_ethernet_unit },
 	{ "vmnet_clone_open_creates_ethernet_unit", vmnet_clone_open_creates_ethernet_unit },
 	{ "tap_arp_request_gets_whole_reply_frame", tap_arp_request_gets_whole_reply_frame },
+	{ "tap_fionread_counts_vnet_header", tap_fionread_counts_vnet_header },
 	{ "tap_runt_and_foreign_unicast_dropped_and_counted", tap_runt_and_foreign_unicast_dropped_and_counted },
 	{ "tap_multicast_and_broadcast_pass", tap_multicast_and_broadcast_pass },
 	{ "tap_siocgifaddr_siocsifaddr_remote_mac", tap_siocgifaddr_siocsifaddr_remote_mac },

@@ -115,6 +115,65 @@ static void tunslmode_prefixes_destination_sockaddr(void)
 	close(fd);
 }
 
+/*
+ * TUNSLMODE's sockaddr is the next hop the route chose, as FreeBSD hands
+ * its output routine the gateway: a packet routed via the peer carries the
+ * peer's address, not its own destination.
+ */
+static void tunslmode_reports_next_hop_of_gateway_route(void)
+{
+	struct sockaddr_in sin, to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	uint8_t buf[2048];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, s;
+	struct ip *ip = (struct ip *)(buf + sizeof(sin));
+
+	CHECK_OK(ioctl(fd, TUNSLMODE, &one));
+	CHECK_EQ(tt_sh("ip route add 198.51.100.0/24 via " TT_B4 " dev %s",
+		       name), 0);
+	tt_drain(fd);
+	s = CHECK_OK(socket(AF_INET, SOCK_DGRAM, 0));
+	inet_pton(AF_INET, "198.51.100.5", &to.sin_addr);
+	CHECK_EQ(sendto(s, "x", 1, 0, (struct sockaddr *)&to, sizeof(to)), 1);
+	CHECK_EQ(tt_read_timeout(fd, buf, sizeof(buf), 3000), sizeof(sin) + 29);
+	memcpy(&sin, buf, sizeof(sin));
+	CHECK_EQ(sin.sin_family, AF_INET);
+	CHECK_EQ(sin.sin_addr.s_addr, inet_addr(TT_B4));
+	CHECK_EQ(ip->ip_dst.s_addr, inet_addr("198.51.100.5"));
+	close(s);
+	close(fd);
+}
+
+/* FIONREAD counts what the next read returns, header included. */
+static void fionread_counts_read_header(void)
+{
+	static const struct { int req; size_t prefix; } modes[] = {
+		{ 0, 0 },
+		{ TUNSIFHEAD, 4 },
+		{ TUNSLMODE, sizeof(struct sockaddr_in) },
+	};
+
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++) {
+		uint8_t pkt[128], buf[2048];
+		uint32_t af = htonl(AF_INET);
+		char name[IFNAMSIZ];
+		int fd = tt_tun_ready(name, false), one = 1, n = -1;
+		size_t hl = modes[i].req == TUNSIFHEAD ? 4 : 0, len;
+
+		if (modes[i].req)
+			CHECK_OK(ioctl(fd, modes[i].req, &one));
+		memcpy(pkt, &af, 4);
+		len = tt_icmp4_echo(pkt + hl, TT_B4, TT_A4, 6, 6, 8);
+		tt_drain(fd);
+		CHECK_EQ(write(fd, pkt, hl + len), hl + len);
+		CHECK(tt_readable(fd, 3000));
+		CHECK_OK(ioctl(fd, FIONREAD, &n));
+		CHECK_EQ(n, modes[i].prefix + len);
+		CHECK_EQ(read(fd, buf, sizeof(buf)), n);
+		close(fd);
+	}
+}
+
 static void tunsifhead_clears_lmode(void)
 {
 	uint8_t buf[2048];
@@ -433,6 +492,8 @@ static const struct tt_case cases[] = {
 	{ "tunsifinfo_refused_mtu_returns_stack_error", tunsifinfo_refused_mtu_returns_stack_error },
 	{ "tunslmode_prefixes_destination_sockaddr", tunslmode_prefixes_destination_sockaddr },
 	{ "tunsifhead_clears_lmode", tunsifhead_clears_lmode },
+	{ "tunslmode_reports_next_hop_of_gateway_route", tunslmode_reports_next_hop_of_gateway_route },
+	{ "fionread_counts_read_header", fionread_counts_read_header },
 	{ "tunsifmode_busy_while_up", tunsifmode_busy_while_up },
 	{ "tunsifmode_switches_broadcast_and_back", tunsifmode_switches_broadcast_and_back },
 	{ "tunsifmode_other_values_einval", tunsifmode_other_values_einval },
