@@ -443,9 +443,13 @@ static void close_downs_interface_and_drops_addresses(void)
 
 	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
 	CHECK_EQ(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name), 0);
+	CHECK_EQ(tt_sh_quiet("ip addr show dev %s | grep -q 'inet6 .*global'",
+			     name), 0);
 	close(fd);
 	CHECK(tt_if_exists(name));
 	CHECK(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name) != 0);
+	CHECK(tt_sh_quiet("ip addr show dev %s | grep -q 'inet6 .*global'",
+			  name) != 0);
 	CHECK(tt_sh_quiet("ip link show dev %s | grep -q '[<,]UP[,>]'", name) != 0);
 	CHECK(tt_sh_quiet("ip route show dev %s | grep -q .", name) != 0);
 	CHECK_EQ(tt_sh("ip link del %s", name), 0);

@@ -352,16 +352,36 @@ static void fioasync_signals_fiosetown_owner(void)
 	close(fd);
 }
 
+/* SIGIO goes to every process of the group, not just the caller. */
 static void tiocspgrp_sets_process_group_owner(void)
 {
+	uint8_t pkt[128];
 	char name[IFNAMSIZ];
-	int fd = tt_tun_ready(name, false), pgrp = getpgrp(), v = 0;
+	int fd = tt_tun_ready(name, false), pgrp, v = 0, one = 1, st;
+	size_t len = tt_icmp4_echo(pkt, TT_B4, TT_A4, 7, 7, 8);
+	pid_t pid;
 
+	CHECK_OK(setpgid(0, 0));
+	pgrp = getpgrp();
 	CHECK_OK(ioctl(fd, TIOCSPGRP, &pgrp));
 	CHECK_OK(ioctl(fd, FIOGETOWN, &v));
 	CHECK_EQ(v, -pgrp);
 	CHECK_OK(ioctl(fd, TIOCGPGRP, &v));
 	CHECK_EQ(v, pgrp);
+	signal(SIGIO, on_sigio);	/* the child inherits it */
+	pid = fork();
+	if (pid == 0) {
+		for (int i = 0; i < 300 && !sigio_seen; i++)
+			usleep(10000);
+		_exit(sigio_seen ? 0 : 1);
+	}
+	CHECK_OK(ioctl(fd, FIOASYNC, &one));
+	CHECK_EQ(write(fd, pkt, len), len);	/* its reply is queued */
+	for (int i = 0; i < 300 && !sigio_seen; i++)
+		usleep(10000);
+	CHECK(sigio_seen);
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK_EQ(st, 0);
 	close(fd);
 }
 
