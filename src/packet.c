@@ -181,8 +181,9 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 	if (total > mru)
 		return -EIO;
 	if (ifhead) {
+		/* FreeBSD's answer: its m_pullup() of the family fails. */
 		if (len < sizeof(__be32))
-			return -EINVAL;
+			return -ENOBUFS;
 		err = tuntap_ifhead_proto(from, &proto);
 		if (err)
 			return err;

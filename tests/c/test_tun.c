@@ -169,6 +169,21 @@ static void ifhead_unknown_family_eafnosupport(void)
 	close(fd);
 }
 
+/* Shorter than its family word: ENOBUFS, as FreeBSD answers. */
+static void ifhead_short_write_enobufs(void)
+{
+	uint8_t pkt[4] = { 0, 0, 0, 2 };
+	char name[IFNAMSIZ];
+	int one = 1, fd = tun_ready(name);
+	long err = tt_stat(name, "rx_errors");
+
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	for (size_t len = 1; len < 4; len++)
+		CHECK_ERR(write(fd, pkt, len), ENOBUFS);
+	CHECK_EQ(tt_stat(name, "rx_errors"), err);
+	close(fd);
+}
+
 static void write_over_mru_is_eio(void)
 {
 	static uint8_t big[TUNMRU + 8];
@@ -476,6 +491,7 @@ static const struct tt_case cases[] = {
 	{ "tun_ifhead_ipv4_framing", ifhead_ipv4_framing },
 	{ "tun_ifhead_ipv6_framing", ifhead_ipv6_framing },
 	{ "tun_ifhead_unknown_family_eafnosupport", ifhead_unknown_family_eafnosupport },
+	{ "tun_ifhead_short_write_enobufs", ifhead_short_write_enobufs },
 	{ "tun_write_over_mru_is_eio", write_over_mru_is_eio },
 	{ "tun_write_while_down_is_ignored", write_while_down_is_ignored },
 	{ "tun_empty_write_while_up_does_nothing", empty_write_while_up_does_nothing },

@@ -35,10 +35,10 @@ static const int ok_ioctl[] = {
 };
 static const int ok_write[] = {
 	EIO,		/* longer than the MRU */
-	EINVAL,		/* shorter than its IFHEAD or virtio-net header,
-			 * or a virtio-net header that does not fit */
+	EINVAL,		/* shorter than its virtio-net header, or a
+			 * virtio-net header that does not fit */
 	EAFNOSUPPORT,	/* IFHEAD family other than AF_INET/AF_INET6 */
-	ENOBUFS,	/* no memory */
+	ENOBUFS,	/* no memory; shorter than its IFHEAD */
 	0,
 };
 static const int ok_read[] = { EAGAIN, 0 };
