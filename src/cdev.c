@@ -321,17 +321,17 @@ static __poll_t tuntap_poll(struct file *file, poll_table *wait)
 	return mask;
 }
 
+/*
+ * FIOASYNC names nobody: as on FreeBSD, SIGIO goes to the owner that
+ * FIOSETOWN or TIOCSPGRP set, and to no one before (Linux's tun makes the
+ * caller the owner, and SIGIO's default action would end a FreeBSD
+ * program that never expected one).
+ */
 static int tuntap_fasync(int fd, struct file *file, int on)
 {
 	struct tuntap_file *tf = file->private_data;
 	int err;
 
-	/* FreeBSD signals the owner set with FIOSETOWN; default to us. */
-	if (on) {
-		err = tuntap_setown_default(file);
-		if (err)
-			return err;
-	}
 	err = fasync_helper(fd, file, on, &tf->fasync);
 	return err < 0 ? err : 0;
 }

@@ -81,20 +81,4 @@ static inline pid_t tuntap_getown(struct file *file)
 	return pid;
 }
 
-/*
- * FIOASYNC's default SIGIO owner.  On 6.12 a file's owner record is
- * allocated on first use, and __f_setown() without one only WARNs.
- */
-static inline int tuntap_setown_default(struct file *file)
-{
-#ifdef TUNTAP_HAVE_FILE_F_OWNER
-	int err = file_f_owner_allocate(file);
-
-	if (err)
-		return err;
-#endif
-	__f_setown(file, task_pid(current), PIDTYPE_TGID, 0);
-	return 0;
-}
-
 #endif /* TUNTAP_COMPAT_H */

@@ -61,13 +61,22 @@ int tuntap_resize_ring(struct tuntap_unit *u)
 			       GFP_KERNEL, tuntap_free_skb);
 }
 
-/* tun without IFHEAD carries IPv4 only, as on FreeBSD. */
-static bool tuntap_tun_accepts(struct tuntap_unit *u, struct sk_buff *skb)
+/*
+ * How read() will frame @skb, from one look at the modes; negative when it
+ * cannot: tun without IFHEAD carries IPv4 only, as on FreeBSD.
+ */
+static int tuntap_tun_header(struct tuntap_unit *u, struct sk_buff *skb)
 {
-	if (skb->protocol == htons(ETH_P_IP))
-		return true;
-	return skb->protocol == htons(ETH_P_IPV6) &&
-	       test_bit(TUNTAP_F_IFHEAD, &u->flags);
+	unsigned long flags = READ_ONCE(u->flags);
+
+	if (test_bit(TUNTAP_F_IFHEAD, &flags))
+		return skb->protocol == htons(ETH_P_IP) ||
+		       skb->protocol == htons(ETH_P_IPV6) ?
+		       TUNTAP_HDR_FAMILY : -1;
+	if (skb->protocol != htons(ETH_P_IP))
+		return -1;
+	return test_bit(TUNTAP_F_LMODE, &flags) ? TUNTAP_HDR_SOCKADDR :
+						  TUNTAP_HDR_NONE;
 }
 
 /*
@@ -100,12 +109,15 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 		goto drop;
 	}
 	if (tuntap_is_tun(u)) {
-		if (!tuntap_tun_accepts(u, skb)) {
+		int header = tuntap_tun_header(u, skb);
+
+		if (header < 0) {
 			tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
 			goto drop;
 		}
+		TUNTAP_SKB_CB(skb)->header = header;
 		TUNTAP_SKB_CB(skb)->nexthop = 0;
-		if (test_bit(TUNTAP_F_LMODE, &u->flags))
+		if (header == TUNTAP_HDR_SOCKADDR)
 			tuntap_note_nexthop(skb);
 	}
 	/*

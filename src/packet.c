@@ -43,25 +43,23 @@ static int tuntap_vnet_header(struct tuntap_unit *u, const struct sk_buff *skb,
 static int tuntap_read_header(struct tuntap_unit *u, const struct sk_buff *skb,
 			      void *buf)
 {
-	unsigned long flags = READ_ONCE(u->flags);
-
 	if (!tuntap_is_tun(u))
 		return tuntap_vnet_header(u, skb, buf);
-	if (test_bit(TUNTAP_F_IFHEAD, &flags)) {
+	switch (TUNTAP_SKB_CB(skb)->header) {
+	case TUNTAP_HDR_FAMILY: {
 		__be32 af = htonl(skb->protocol == htons(ETH_P_IPV6) ?
 				  AF_INET6 : AF_INET);
 
 		memcpy(buf, &af, sizeof(af));
 		return sizeof(af);
 	}
-	if (test_bit(TUNTAP_F_LMODE, &flags)) {
+	case TUNTAP_HDR_SOCKADDR: {
 		struct sockaddr_in sin = { .sin_family = AF_INET };
 
 		sin.sin_addr.s_addr = TUNTAP_SKB_CB(skb)->nexthop;
-		if (!sin.sin_addr.s_addr && skb->protocol == htons(ETH_P_IP))
-			sin.sin_addr.s_addr = ip_hdr(skb)->daddr;
 		memcpy(buf, &sin, sizeof(sin));
 		return sizeof(sin);
+	}
 	}
 	return 0;
 }

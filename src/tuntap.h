@@ -124,9 +124,21 @@ struct tuntap_pcpu_stats {
 
 struct tuntap_file;
 
-/* Carried by a queued sk_buff from transmit to read(). */
+/* What read() prepends to a tun packet. */
+enum tuntap_header {
+	TUNTAP_HDR_NONE,
+	TUNTAP_HDR_FAMILY,		/* TUNSIFHEAD */
+	TUNTAP_HDR_SOCKADDR,		/* TUNSLMODE */
+};
+
+/*
+ * Carried by a queued sk_buff from transmit to read().  As on FreeBSD,
+ * a tun packet is framed by the modes in force when it was queued, not
+ * when it is read.
+ */
 struct tuntap_skb_cb {
 	__be32 nexthop;			/* TUNSLMODE's destination */
+	u8 header;			/* enum tuntap_header */
 };
 
 #define TUNTAP_SKB_CB(skb)	((struct tuntap_skb_cb *)(skb)->cb)

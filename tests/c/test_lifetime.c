@@ -280,7 +280,6 @@ static void destroy_racing_ioctls_gets_enxio(void)
 	int rounds = 60;
 
 	tt_alarm(600);
-	signal(SIGIO, SIG_IGN);	/* FIOASYNC makes us the owner */
 	for (int round = 0; round < rounds; round++) {
 		int d = round % 3;
 		struct hammer h = { .l2 = d > 0 };

@@ -144,6 +144,44 @@ static void tunslmode_reports_next_hop_of_gateway_route(void)
 	close(fd);
 }
 
+/*
+ * A packet keeps the framing of the modes in force when it was queued, as
+ * on FreeBSD, however the modes change before it is read.
+ */
+static void queued_packets_keep_their_framing(void)
+{
+	uint8_t pkt[128], buf[2048];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, zero = 0, n;
+	size_t len = tt_icmp4_echo(pkt, TT_B4, TT_A4, 9, 9, 8);
+	uint32_t af;
+
+	/* No IPv6 chatter: with IFHEAD on it would queue between ours. */
+	CHECK_EQ(tt_sh("echo 1 > /proc/sys/net/ipv6/conf/%s/disable_ipv6",
+		       name), 0);
+	tt_drain(fd);
+	CHECK_EQ(write(fd, pkt, len), len);	/* reply queued plain */
+	CHECK(tt_readable(fd, 3000));
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, len);
+	CHECK_EQ(read(fd, buf, sizeof(buf)), len);
+	CHECK_EQ(buf[0], 0x45);
+	af = htonl(AF_INET);			/* now written with IFHEAD */
+	memmove(pkt + 4, pkt, len);
+	memcpy(pkt, &af, 4);
+	CHECK_EQ(write(fd, pkt, len + 4), len + 4);	/* reply: IFHEAD */
+	CHECK(tt_readable(fd, 3000));
+	CHECK_OK(ioctl(fd, TUNSLMODE, &one));
+	CHECK_OK(ioctl(fd, FIONREAD, &n));
+	CHECK_EQ(n, len + 4);
+	CHECK_EQ(read(fd, buf, sizeof(buf)), len + 4);
+	memcpy(&af, buf, 4);
+	CHECK_EQ(ntohl(af), AF_INET);
+	CHECK_OK(ioctl(fd, TUNSLMODE, &zero));
+	close(fd);
+}
+
 /* FIONREAD counts what the next read returns, header included. */
 static void fionread_counts_read_header(void)
 {
@@ -352,6 +390,34 @@ static void fioasync_signals_fiosetown_owner(void)
 	close(fd);
 }
 
+/*
+ * FIOASYNC alone names no owner, as on FreeBSD: a queued packet signals
+ * nobody (SIGIO's default action would end us), until FIOSETOWN.
+ */
+static void fioasync_without_owner_signals_nobody(void)
+{
+	uint8_t pkt[128];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1, owner = -1;
+	size_t len = tt_icmp4_echo(pkt, TT_B4, TT_A4, 8, 8, 8);
+
+	signal(SIGIO, SIG_DFL);
+	CHECK_OK(ioctl(fd, FIOASYNC, &one));
+	CHECK_OK(ioctl(fd, FIOGETOWN, &owner));
+	CHECK_EQ(owner, 0);
+	CHECK_EQ(write(fd, pkt, len), len);	/* its reply is queued */
+	CHECK(tt_readable(fd, 3000));
+	usleep(200000);				/* still alive */
+	tt_drain(fd);
+	signal(SIGIO, on_sigio);
+	CHECK_OK(ioctl(fd, FIOSETOWN, &(int){ getpid() }));
+	CHECK_EQ(write(fd, pkt, len), len);
+	for (int i = 0; i < 300 && !sigio_seen; i++)
+		usleep(10000);
+	CHECK(sigio_seen);
+	close(fd);
+}
+
 /* SIGIO goes to every process of the group, not just the caller. */
 static void tiocspgrp_sets_process_group_owner(void)
 {
@@ -514,6 +580,7 @@ static const struct tt_case cases[] = {
 	{ "tunsifhead_clears_lmode", tunsifhead_clears_lmode },
 	{ "tunslmode_reports_next_hop_of_gateway_route", tunslmode_reports_next_hop_of_gateway_route },
 	{ "fionread_counts_read_header", fionread_counts_read_header },
+	{ "queued_packets_keep_their_framing", queued_packets_keep_their_framing },
 	{ "tunsifmode_busy_while_up", tunsifmode_busy_while_up },
 	{ "tunsifmode_switches_broadcast_and_back", tunsifmode_switches_broadcast_and_back },
 	{ "tunsifmode_other_values_einval", tunsifmode_other_values_einval },
@@ -522,6 +589,7 @@ static const struct tt_case cases[] = {
 	{ "rename_to_a_unit_name_makes_no_alias", rename_to_a_unit_name_makes_no_alias },
 	{ "fioasync_signals_fiosetown_owner", fioasync_signals_fiosetown_owner },
 	{ "tiocspgrp_sets_process_group_owner", tiocspgrp_sets_process_group_owner },
+	{ "fioasync_without_owner_signals_nobody", fioasync_without_owner_signals_nobody },
 	{ "blocking_read_interrupted_by_signal", blocking_read_interrupted_by_signal },
 	{ "open_without_cap_net_admin_is_eperm", open_without_cap_net_admin_is_eperm },
 	{ "userns_admin_creates_and_uses_own_units", userns_cleanup },
