@@ -163,6 +163,13 @@ static void tuntap_purge_addresses(struct net_device *dev)
 	ASSERT_RTNL();
 	if (!in_dev || !rtnl_dereference(in_dev->ifa_list))
 		return;
+	/*
+	 * A VLAN stacked on the unit would follow the MTU down and not back
+	 * up.  With any device above (a bridge too, to keep it simple), the
+	 * addresses stay: the lesser evil.
+	 */
+	if (netdev_has_any_upper_dev(dev))
+		return;
 	dev->min_mtu = 0;
 	if (!dev_set_mtu(dev, 0))
 		dev_set_mtu(dev, mtu);
@@ -254,6 +261,12 @@ static struct sk_buff *tuntap_dequeue(struct tuntap_unit *u,
 		schedule();
 	}
 	finish_wait(&tf->wq, &wait);
+	/*
+	 * The exclusive wakeup of a packet queued after we saw the signal
+	 * may have picked us: pass it on, or another reader sleeps beside it.
+	 */
+	if (!skb && *err == -ERESTARTSYS && !ptr_ring_empty(&u->ring))
+		wake_up_interruptible_poll(&tf->wq, EPOLLIN | EPOLLRDNORM);
 	return skb;
 }
 

@@ -7,6 +7,7 @@
 #include <linux/ctype.h>
 #include <linux/device.h>
 #include <linux/module.h>
+#include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
 #include "tuntap.h"
@@ -265,8 +266,9 @@ static bool tuntap_unit_name(const char *name)
  * As FreeBSD does, a renamed unit also answers to /dev/<new name>.  Best
  * effort: a name another node of ours holds is skipped, and so is a unit's
  * name (tun9), whose node the unit numbered so, here or in another
- * namespace, must be free to make.  devtmpfs never replaces or removes a
- * node that is not ours.
+ * namespace, must be free to make; a unit in a namespace of a user
+ * namespace gets none.  devtmpfs never replaces or removes a node that is
+ * not ours.
  */
 static void tuntap_rename_alias(struct tuntap_unit *u)
 {
@@ -278,6 +280,12 @@ static void tuntap_rename_alias(struct tuntap_unit *u)
 		device_unregister(u->alias);
 	u->alias = NULL;
 	if (!strcmp(dev->name, dev_name(u->node)) || tuntap_unit_name(dev->name))
+		return;
+	/*
+	 * /dev is the host's: an admin of a user namespace, who may rename
+	 * units there, must not take a name such as "sdb" in it.
+	 */
+	if (dev_net(dev)->user_ns != &init_user_ns)
 		return;
 	/* Checked first: sysfs complains loudly about duplicate names. */
 	alias = class_find_device_by_name(&tuntap_class, dev->name);

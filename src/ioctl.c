@@ -44,22 +44,18 @@ static void tuntap_mode(struct tuntap_unit *u, int set, int clear)
 /*
  * TUNSLMODE reports the route's next hop, and the core drops a packet's
  * route before the driver sees it unless told to keep it.  Keeping it
- * costs every packet a reference, so only while LMODE is on; called after
- * each change of LMODE, it follows the bit as it stands under RTNL.
+ * costs every packet a reference, so a unit asks only once LMODE is on.
+ * Like the core's other users (classifiers that read the route), it never
+ * takes the request back: it cannot know whether one of them also asked.
  */
 static int tuntap_keep_route(struct tuntap_unit *u)
 {
-	struct net_device *dev = u->dev;
 	int err;
 
 	err = tuntap_rtnl_lock_live(u);
 	if (err)
 		return err;
-	if (test_bit(TUNTAP_F_LMODE, &u->flags))
-		netif_keep_dst(dev);
-	else
-		dev->priv_flags |= IFF_XMIT_DST_RELEASE |
-				   IFF_XMIT_DST_RELEASE_PERM;
+	netif_keep_dst(u->dev);
 	rtnl_unlock();
 	return 0;
 }
@@ -163,17 +159,18 @@ static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
 	}
 	switch (cmd) {
 	case TUNSLMODE:
-		if (val)
-			tuntap_mode(u, TUNTAP_F_LMODE, TUNTAP_F_IFHEAD);
-		else
+		if (!val) {
 			tuntap_mode(u, -1, TUNTAP_F_LMODE);
+			return 0;
+		}
+		tuntap_mode(u, TUNTAP_F_LMODE, TUNTAP_F_IFHEAD);
 		return tuntap_keep_route(u);
 	case TUNSIFHEAD:
 		if (val)
 			tuntap_mode(u, TUNTAP_F_IFHEAD, TUNTAP_F_LMODE);
 		else
 			tuntap_mode(u, -1, TUNTAP_F_IFHEAD);
-		return tuntap_keep_route(u);
+		return 0;
 	case TUNGIFHEAD:
 		return put_user(test_bit(TUNTAP_F_IFHEAD, &u->flags), argp);
 	case TUNSIFMODE:

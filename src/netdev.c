@@ -7,6 +7,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/ip.h>
+#include <net/dst_metadata.h>
 #include <net/route.h>
 
 #include "tuntap.h"
@@ -86,7 +87,8 @@ static int tuntap_tun_header(struct tuntap_unit *u, struct sk_buff *skb)
  */
 static void tuntap_note_nexthop(struct sk_buff *skb)
 {
-	struct rtable *rt = skb_rtable(skb);
+	/* Not a metadata route, which a tunnel's redirect may leave. */
+	struct rtable *rt = skb_valid_dst(skb) ? skb_rtable(skb) : NULL;
 	__be32 daddr;
 
 	if (skb->protocol != htons(ETH_P_IP) ||

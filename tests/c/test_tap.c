@@ -160,6 +160,25 @@ static void tap_fionread_counts_vnet_header(void)
 	close(fd);
 }
 
+/*
+ * Close clears addresses through the MTU, which a VLAN on top would follow
+ * down to 0 and never back: with a device stacked on it, the unit keeps
+ * its addresses instead, and the VLAN its MTU.
+ */
+static void tap_close_leaves_stacked_vlan_alone(void)
+{
+	char name[IFNAMSIZ];
+	int zero = 0, fd = tap_ready("/dev/tap", name);
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
+	tt_sh_quiet("ip link del ttvlan7");
+	CHECK_EQ(tt_sh("ip link add link %s name ttvlan7 type vlan id 7", name), 0);
+	close(fd);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/ttvlan7/mtu"), 1500);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), 1500);
+	CHECK_EQ(tt_sh("ip link del ttvlan7 && ip link del %s", name), 0);
+}
+
 static void tap_runt_and_foreign_unicast_dropped_and_counted(void)
 {
 	uint8_t other[6] = { 0x02, 0, 0, 0, 0, 0x99 };
@@ -490,6 +509,7 @@ static const struct tt_case cases[] = {
 	{ "vmnet_clone_open_creates_ethernet_unit", vmnet_clone_open_creates_ethernet_unit },
 	{ "tap_arp_request_gets_whole_reply_frame", tap_arp_request_gets_whole_reply_frame },
 	{ "tap_fionread_counts_vnet_header", tap_fionread_counts_vnet_header },
+	{ "tap_close_leaves_stacked_vlan_alone", tap_close_leaves_stacked_vlan_alone },
 	{ "tap_runt_and_foreign_unicast_dropped_and_counted", tap_runt_and_foreign_unicast_dropped_and_counted },
 	{ "tap_multicast_and_broadcast_pass", tap_multicast_and_broadcast_pass },
 	{ "tap_siocgifaddr_siocsifaddr_remote_mac", tap_siocgifaddr_siocsifaddr_remote_mac },

@@ -510,6 +510,10 @@ static void userns_admin_creates_and_uses_own_units(void)
 	write_file("/proc/self/gid_map", "0 0 1");
 	fd = tt_open_unit("/dev/tun", name);
 	CHECK(if_nametoindex(name) != 0);	/* in our own namespace */
+	/* Renamed here, it gets no alias: /dev is the host's. */
+	CHECK_EQ(tt_sh("ip link set %s name ttsquat0", name), 0);
+	CHECK(!tt_path_exists("/dev/ttsquat0"));
+	CHECK_EQ(tt_sh("ip link set ttsquat0 name %s", name), 0);
 	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
 	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
 	close(fd);
