@@ -83,8 +83,9 @@ iplink_rate() {
 # Memory first, while nothing else runs: after the traffic workloads the
 # kernel is still giving back buffers (sockets, deferred frees, page
 # pools), and what it gives back during the count reads as a smaller unit.
-# Even so a single count can be off by a third (memory coming back just
-# after boot), so it is taken three times, alternating, for a median.
+# Each count lets deferred frees land first and reads the kernel's own
+# allocations (bench.c, mem_used_kb()); it is still taken three times,
+# alternating, for a median.
 for r in 1 2 3; do
 	for d in bsd linux; do
 		want mem_bytes_per_unit &&
