@@ -7,7 +7,7 @@ pkgs="build-essential kmod qemu-system-x86 busybox-static cpio
 linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
-sparse python3 man-db groff-base dkms udev linux-perf"
+sparse python3 man-db groff-base dkms udev linux-perf gcc-multilib"
 
 missing=""
 for p in $pkgs; do

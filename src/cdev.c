@@ -10,6 +10,7 @@
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
+#include <linux/security.h>
 
 #include "tuntap.h"
 #include "compat.h"
@@ -80,10 +81,14 @@ static int tuntap_attach(struct tuntap_unit *u, struct tuntap_file *tf)
 {
 	struct net_device *dev = u->dev;
 	struct pid *old;
+	int err;
 
 	ASSERT_RTNL();
 	if (test_bit(TUNTAP_F_DYING, &u->flags) || rtnl_dereference(u->tfile))
 		return -EBUSY;
+	err = security_tun_dev_open(u->security);
+	if (err)
+		return err;
 
 	spin_lock(&u->lock);
 	old = u->owner;
@@ -102,41 +107,53 @@ static int tuntap_attach(struct tuntap_unit *u, struct tuntap_file *tf)
 	return 0;
 }
 
-static int tuntap_open(struct inode *inode, struct file *file)
+/*
+ * Attach to unit @minor of the opener's namespace, creating it when
+ * missing; a unit that lives in another namespace is none of the
+ * opener's, whatever its privileges there (ENXIO).  Numbered nodes create
+ * only host units; in a user namespace's network namespace the cloning
+ * node makes contained ones.
+ */
+static int tuntap_open_unit(struct tuntap_driver *drv, struct net *net,
+			    unsigned int minor, struct tuntap_file *tf)
 {
-	struct tuntap_driver *drv = container_of(inode->i_cdev,
-						 struct tuntap_driver, cdev);
-	struct net *net = current->nsproxy->net_ns;
-	unsigned int minor = iminor(inode);
-	bool alias = minor > TUNTAP_CLONE_MINOR;
-	struct tuntap_unit *u;
-	struct tuntap_file *tf;
+	struct tuntap_unit *u = NULL;
 	int err;
 
-	tf = kzalloc(sizeof(*tf), GFP_KERNEL);
-	if (!tf)
-		return -ENOMEM;
-	init_waitqueue_head(&tf->wq);
-
-	if (alias)
-		minor -= TUNTAP_ALIAS_MINOR(0);	/* an alias: its unit */
-	rtnl_lock();
-	u = minor == TUNTAP_CLONE_MINOR ? NULL : xa_load(&drv->units, minor);
+	ASSERT_RTNL();
+	if (minor != TUNTAP_CLONE_MINOR)
+		u = xa_load(&drv->units, minor);
 	if (u) {
-		err = tuntap_may_open(u);
-	} else if (alias) {
-		/* A stale alias node (from mknod) names no unit to create. */
+		err = dev_net(u->dev) == net ? tuntap_may_open(u) : -ENXIO;
+	} else if (minor != TUNTAP_CLONE_MINOR && !tuntap_host_net(net)) {
 		err = -ENXIO;
 	} else {
-		/* A cloning node, or a mknod-made node of a missing unit. */
 		err = tuntap_may_clone(drv, net);
 		if (!err)
 			err = tuntap_create(drv, net,
 					    minor == TUNTAP_CLONE_MINOR ? -1 : minor,
 					    &u);
+		tf->created = !err;
 	}
-	if (!err)
-		err = tuntap_attach(u, tf);
+	return err ?: tuntap_attach(u, tf);
+}
+
+static int tuntap_open(struct inode *inode, struct file *file)
+{
+	struct tuntap_driver *drv = container_of(inode->i_cdev,
+						 struct tuntap_driver, cdev);
+	struct tuntap_file *tf;
+	int err;
+
+	/* Lives as long as the file: the opener's memory cgroup pays. */
+	tf = kzalloc(sizeof(*tf), GFP_KERNEL_ACCOUNT);
+	if (!tf)
+		return -ENOMEM;
+	init_waitqueue_head(&tf->wq);
+
+	rtnl_lock();
+	err = tuntap_open_unit(drv, current->nsproxy->net_ns, iminor(inode),
+			       tf);
 	rtnl_unlock();
 	if (err) {
 		kfree(tf);
@@ -189,7 +206,8 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	owner = u->owner;
 	u->owner = NULL;
 	spin_unlock(&u->lock);
-	if (owner != task_tgid(current))
+	/* Any process holding the file may close it: no log flood. */
+	if (owner != task_tgid(current) && net_ratelimit())
 		netdev_info(dev, "closed by pid %d, not by its owner\n",
 			    task_tgid_vnr(current));
 	put_pid(owner);
@@ -204,8 +222,12 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 		tuntap_destroy(u, NULL);
 		return;
 	}
-	tuntap_purge_ring(u);
+	/*
+	 * The header first: with it off the stack stops handing vmnet
+	 * offloaded frames, which a next opener without one could not read.
+	 */
 	tuntap_set_vnet_hdr(u, 0);
+	tuntap_purge_ring(u);
 	if (!keep) {
 		dev_close(dev);
 		tuntap_purge_addresses(dev);
@@ -357,6 +379,8 @@ const struct file_operations tuntap_fops = {
 	.write_iter = tuntap_write_iter,
 	.poll = tuntap_poll,
 	.unlocked_ioctl = tuntap_ioctl,
-	.compat_ioctl = compat_ptr_ioctl,
+#ifdef CONFIG_COMPAT
+	.compat_ioctl = tuntap_compat_ioctl,
+#endif
 	.fasync = tuntap_fasync,
 };

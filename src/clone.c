@@ -6,7 +6,9 @@
  */
 #include <linux/ctype.h>
 #include <linux/device.h>
+#include <linux/cred.h>
 #include <linux/module.h>
+#include <linux/security.h>
 #include <linux/user_namespace.h>
 #include <net/net_namespace.h>
 
@@ -31,10 +33,28 @@ static int tuntap_parse_unit(const struct tuntap_driver *drv, const char *name)
 	return unit;
 }
 
+/* Every unit, of every driver and namespace; RTNL. */
+static LIST_HEAD(tuntap_units);
+
+/* Units held per charged host user (kuid -> count as a value entry); RTNL. */
+static DEFINE_XARRAY(tuntap_users);
+
 /*
- * Automatic numbering: the lowest free unit whose name no other interface
- * of the namespace (a Linux tun0, say) already has.  The slot is taken
- * here, so unit_init finds it ours.
+ * Whether units made in @net are the host's: numbered in the global table,
+ * with a node in /dev.  Any user may own a user namespace, and with it
+ * network namespaces where it holds CAP_NET_ADMIN; what it makes there
+ * must not take numbers or /dev names from anyone else.
+ */
+bool tuntap_host_net(const struct net *net)
+{
+	return net->user_ns == &init_user_ns;
+}
+
+/*
+ * Automatic numbering.  A host unit takes the lowest free number whose
+ * name no other interface of the namespace (a Linux tun0, say) already
+ * has, and holds the slot from here so that unit_init finds it ours; a
+ * contained unit takes the lowest name free in its own namespace.
  */
 static int tuntap_pick_unit(struct tuntap_unit *u, struct net *net)
 {
@@ -45,6 +65,11 @@ static int tuntap_pick_unit(struct tuntap_unit *u, struct net *net)
 	int err;
 
 	ASSERT_RTNL();
+	if (!tuntap_host_net(net)) {
+		snprintf(name, sizeof(name), "%s%%d", drv->name);
+		err = dev_alloc_name(u->dev, name);
+		return err < 0 ? err : 0;
+	}
 	for (;;) {
 		err = xa_alloc(&drv->units, &unit, u, range, GFP_KERNEL);
 		if (err)
@@ -68,17 +93,73 @@ static void tuntap_unpick_unit(struct tuntap_unit *u)
 		xa_cmpxchg(&drv->units, unit, u, NULL, 0);
 }
 
+/*
+ * Units made by a caller without CAP_NET_ADMIN in the initial user
+ * namespace (an admin of its own user namespace, or a tap_user_open
+ * opener) count against a host user: the owner of the outermost user
+ * namespace the caller is in, whose every nested namespace it can make
+ * at will, or the caller's own uid on the host.
+ */
+static int tuntap_charge(struct tuntap_unit *u)
+{
+	const struct user_namespace *ns = current_user_ns();
+	unsigned long held;
+	kuid_t uid;
+	int err;
+
+	if (ns_capable_noaudit(&init_user_ns, CAP_NET_ADMIN))
+		return 0;
+	if (ns == &init_user_ns) {
+		uid = current_euid();
+	} else {
+		while (ns->parent != &init_user_ns)
+			ns = ns->parent;
+		uid = ns->owner;
+	}
+	held = xa_to_value(xa_load(&tuntap_users, __kuid_val(uid)));
+	if (held >= READ_ONCE(user_max_units))
+		return -ENOSPC;
+	err = xa_err(xa_store(&tuntap_users, __kuid_val(uid),
+			      xa_mk_value(held + 1), GFP_KERNEL_ACCOUNT));
+	if (err)
+		return err;
+	u->charged = true;
+	u->charged_to = uid;
+	return 0;
+}
+
+static void tuntap_uncharge(struct tuntap_unit *u)
+{
+	unsigned long idx = __kuid_val(u->charged_to);
+	unsigned long held;
+
+	if (!u->charged)
+		return;
+	u->charged = false;
+	held = xa_to_value(xa_load(&tuntap_users, idx));
+	if (held > 1)	/* replaces an entry: allocates nothing */
+		xa_store(&tuntap_users, idx, xa_mk_value(held - 1), GFP_KERNEL);
+	else
+		xa_erase(&tuntap_users, idx);
+}
+
 /* ndo_init: the name is final here; claim its unit number and node. */
 int tuntap_unit_init(struct tuntap_unit *u)
 {
 	struct tuntap_driver *drv = (struct tuntap_driver *)u->drv;
 	struct net_device *dev = u->dev;
+	bool host = tuntap_host_net(dev_net(dev));
 	int unit, err;
 
 	unit = tuntap_parse_unit(drv, dev->name);
 	if (unit < 0)
 		return unit;
-	if (xa_load(&drv->units, unit) != u) {
+	err = security_tun_dev_create();
+	if (err)
+		return err;
+	if (!host) {
+		set_bit(TUNTAP_F_CONTAINED, &u->flags);
+	} else if (xa_load(&drv->units, unit) != u) {
 		err = xa_insert(&drv->units, unit, u, GFP_KERNEL);
 		if (err)
 			return err == -EBUSY ? -EEXIST : err;
@@ -86,21 +167,31 @@ int tuntap_unit_init(struct tuntap_unit *u)
 	u->unit = unit;
 	u->home = dev_net(dev);
 
-	err = -ENOMEM;
-	u->stats = netdev_alloc_pcpu_stats(struct tuntap_pcpu_stats);
-	if (!u->stats)
+	err = tuntap_charge(u);
+	if (err)
 		goto err_unit;
-	if (ptr_ring_init(&u->ring, max_t(unsigned int, dev->tx_queue_len, 1),
-			  GFP_KERNEL))
+	err = security_tun_dev_alloc_security(&u->security);
+	if (err)
+		goto err_charge;
+	/* Charged to the creator's memory cgroup, as the net_device is. */
+	err = -ENOMEM;
+	u->stats = __netdev_alloc_pcpu_stats(struct tuntap_pcpu_stats,
+					     GFP_KERNEL_ACCOUNT);
+	if (!u->stats)
+		goto err_security;
+	if (ptr_ring_init(&u->ring, tuntap_ring_len(dev), GFP_KERNEL_ACCOUNT))
 		goto err_stats;
-	u->node = device_create(&tuntap_class, NULL,
-				MKDEV(MAJOR(drv->devt), unit), u, "%s%d",
-				drv->name, unit);
-	if (IS_ERR(u->node)) {
-		err = PTR_ERR(u->node);
-		u->node = NULL;
-		goto err_ring;
+	if (host) {
+		u->node = device_create(&tuntap_class, NULL,
+					MKDEV(MAJOR(drv->devt), unit), u,
+					"%s%d", drv->name, unit);
+		if (IS_ERR(u->node)) {
+			err = PTR_ERR(u->node);
+			u->node = NULL;
+			goto err_ring;
+		}
 	}
+	list_add(&u->link, &tuntap_units);
 	return 0;
 
 err_ring:
@@ -108,21 +199,24 @@ err_ring:
 err_stats:
 	free_percpu(u->stats);
 	u->stats = NULL;
+err_security:
+	security_tun_dev_free_security(u->security);
+	u->security = NULL;
+err_charge:
+	tuntap_uncharge(u);
 err_unit:
-	xa_cmpxchg(&drv->units, unit, u, NULL, 0);
+	if (host)
+		xa_cmpxchg(&drv->units, unit, u, NULL, 0);
 	return err;
 }
 
 /*
- * The nodes go first, while the interface still stands: a sleeper that
- * wakes ENXIO finds them gone, and no open can find the unit any more.
+ * The node goes first, while the interface still stands: a sleeper that
+ * wakes ENXIO finds it gone, and no open can find the unit any more.
  */
 static void tuntap_remove_nodes(struct tuntap_unit *u)
 {
 	set_bit(TUNTAP_F_DYING, &u->flags);
-	if (u->alias)
-		device_unregister(u->alias);
-	u->alias = NULL;
 	if (u->node)
 		device_unregister(u->node);
 	u->node = NULL;
@@ -131,7 +225,7 @@ static void tuntap_remove_nodes(struct tuntap_unit *u)
 /*
  * ndo_uninit, under RTNL on every path to destruction (ip link del, last
  * close of a transient unit, namespace exit, rmmod) and when registering
- * fails: the unit's file is cut loose.  The nodes are normally gone
+ * fails: the unit's file is cut loose.  The node is normally gone
  * already (tuntap_destroy()).
  */
 void tuntap_unit_uninit(struct tuntap_unit *u)
@@ -140,7 +234,10 @@ void tuntap_unit_uninit(struct tuntap_unit *u)
 
 	tuntap_remove_nodes(u);
 	tuntap_detach(u);
-	xa_cmpxchg(&drv->units, u->unit, u, NULL, 0);
+	if (!test_bit(TUNTAP_F_CONTAINED, &u->flags))
+		xa_cmpxchg(&drv->units, u->unit, u, NULL, 0);
+	list_del(&u->link);
+	tuntap_uncharge(u);
 }
 
 /*
@@ -206,9 +303,15 @@ int tuntap_newlink(struct net *src_net, struct net_device *dev,
 		   struct netlink_ext_ack *extack)
 {
 	struct tuntap_unit *u = netdev_priv(dev);
+	char pattern[IFNAMSIZ];
 	int err;
 
-	if (!tb[IFLA_IFNAME]) {
+	/*
+	 * "tun%d" is numbered here, not by the core: the core's lowest free
+	 * name in this namespace may be a number a unit elsewhere holds.
+	 */
+	snprintf(pattern, sizeof(pattern), "%s%%d", u->drv->name);
+	if (!tb[IFLA_IFNAME] || !strcmp(dev->name, pattern)) {
 		err = tuntap_pick_unit(u, dev_net(dev));
 		if (err)
 			return err;
@@ -219,6 +322,25 @@ int tuntap_newlink(struct net *src_net, struct net_device *dev,
 	return err;
 }
 
+/* A tap or vmnet made with an address gets a usable unicast one. */
+int tuntap_validate(struct nlattr *tb[], struct nlattr *data[],
+		    struct netlink_ext_ack *extack)
+{
+	if (!tb[IFLA_ADDRESS])
+		return 0;
+	if (nla_len(tb[IFLA_ADDRESS]) != ETH_ALEN) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "an Ethernet address is 6 bytes");
+		return -EINVAL;
+	}
+	if (!is_valid_ether_addr(nla_data(tb[IFLA_ADDRESS]))) {
+		NL_SET_ERR_MSG_ATTR(extack, tb[IFLA_ADDRESS],
+				    "not a unicast Ethernet address");
+		return -EADDRNOTAVAIL;
+	}
+	return 0;
+}
+
 /*
  * A dying namespace: units born in it die (wherever they are now), and
  * units visiting it go home, unless home is dying too.  pre_exit runs before
@@ -227,21 +349,17 @@ int tuntap_newlink(struct net *src_net, struct net_device *dev,
 static void __net_exit tuntap_net_pre_exit(struct net *net)
 {
 	struct tuntap_unit *u;
-	unsigned long idx;
 	LIST_HEAD(kill);
-	int i;
 
 	rtnl_lock();
-	for (i = 0; i < TUNTAP_NR_DRIVERS; i++) {
-		xa_for_each(&tuntap_drivers[i].units, idx, u) {
-			bool here = dev_net(u->dev) == net;
+	list_for_each_entry(u, &tuntap_units, link) {
+		bool here = dev_net(u->dev) == net;
 
-			if (u->home == net || (here && !check_net(u->home)))
-				tuntap_destroy(u, &kill);
-			else if (here &&
-				 dev_change_net_namespace(u->dev, u->home, "dev%d"))
-				tuntap_destroy(u, &kill);
-		}
+		if (u->home == net || (here && !check_net(u->home)))
+			tuntap_destroy(u, &kill);
+		else if (here &&
+			 dev_change_net_namespace(u->dev, u->home, "dev%d"))
+			tuntap_destroy(u, &kill);
 	}
 	unregister_netdevice_many(&kill);
 	rtnl_unlock();
@@ -251,72 +369,14 @@ static struct pernet_operations tuntap_net_ops = {
 	.pre_exit = tuntap_net_pre_exit,
 };
 
-/* True for a name some unit's own node has or may take later. */
-static bool tuntap_unit_name(const char *name)
-{
-	int i;
-
-	for (i = 0; i < TUNTAP_NR_DRIVERS; i++)
-		if (tuntap_parse_unit(&tuntap_drivers[i], name) >= 0)
-			return true;
-	return false;
-}
-
-/*
- * As FreeBSD does, a renamed unit also answers to /dev/<new name>.  Best
- * effort: a name another node of ours holds is skipped, and so is a unit's
- * name (tun9), whose node the unit numbered so, here or in another
- * namespace, must be free to make; a unit in a namespace of a user
- * namespace gets none.  devtmpfs never replaces or removes a node that is
- * not ours.
- */
-static void tuntap_rename_alias(struct tuntap_unit *u)
-{
-	struct net_device *dev = u->dev;
-	struct device *alias;
-
-	ASSERT_RTNL();
-	if (u->alias)
-		device_unregister(u->alias);
-	u->alias = NULL;
-	if (!strcmp(dev->name, dev_name(u->node)) || tuntap_unit_name(dev->name))
-		return;
-	/*
-	 * /dev is the host's: an admin of a user namespace, who may rename
-	 * units there, must not take a name such as "sdb" in it.
-	 */
-	if (dev_net(dev)->user_ns != &init_user_ns)
-		return;
-	/* Checked first: sysfs complains loudly about duplicate names. */
-	alias = class_find_device_by_name(&tuntap_class, dev->name);
-	if (alias) {
-		put_device(alias);
-		return;
-	}
-	alias = device_create(&tuntap_class, NULL,
-			      MKDEV(MAJOR(u->drv->devt),
-				    TUNTAP_ALIAS_MINOR(u->unit)),
-			      u, "%s", dev->name);
-	if (!IS_ERR(alias))
-		u->alias = alias;
-}
-
 static int tuntap_netdev_event(struct notifier_block *nb,
 			       unsigned long event, void *ptr)
 {
 	struct net_device *dev = netdev_notifier_info_to_dev(ptr);
 	struct tuntap_unit *u = tuntap_unit_of(dev);
 
-	if (!u)
-		return NOTIFY_DONE;
-	switch (event) {
-	case NETDEV_CHANGE_TX_QUEUE_LEN:
+	if (u && event == NETDEV_CHANGE_TX_QUEUE_LEN)
 		return notifier_from_errno(tuntap_resize_ring(u));
-	case NETDEV_CHANGENAME:
-		if (u->node)
-			tuntap_rename_alias(u);
-		break;
-	}
 	return NOTIFY_DONE;
 }
 

@@ -4,6 +4,7 @@
  * Linux's encoding.  FIONBIO and FIOASYNC never get here: the VFS handles
  * them and calls tuntap_fasync().
  */
+#include <linux/compat.h>
 #include <linux/fs.h>
 #include <linux/sockios.h>
 #include <linux/termios.h>
@@ -28,6 +29,16 @@ static int tuntap_rtnl_lock_live(struct tuntap_unit *u)
 		return -ENXIO;
 	}
 	return 0;
+}
+
+/*
+ * Requests that change a unit for others need CAP_NET_ADMIN where it
+ * lives, held by whoever opened the file: a tap_user_open file is no
+ * licence to reconfigure an admin's interface.
+ */
+static bool tuntap_file_admin(struct file *file, struct tuntap_unit *u)
+{
+	return file_ns_capable(file, dev_net(u->dev)->user_ns, CAP_NET_ADMIN);
 }
 
 /* Set @set and clear @clear in unit flags as one step. */
@@ -60,7 +71,8 @@ static int tuntap_keep_route(struct tuntap_unit *u)
 	return 0;
 }
 
-static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
+static int tuntap_set_info(struct file *file, struct tuntap_unit *u,
+			   const struct tuninfo *ti)
 {
 	struct net_device *dev = u->dev;
 	int err = 0;
@@ -76,8 +88,8 @@ static int tuntap_set_info(struct tuntap_unit *u, const struct tuninfo *ti)
 	 * the MTU but not change it.
 	 */
 	if (ti->mtu != dev->mtu)
-		err = ns_capable(dev_net(dev)->user_ns, CAP_NET_ADMIN) ?
-		      dev_set_mtu(dev, ti->mtu) : -EPERM;
+		err = tuntap_file_admin(file, u) ? dev_set_mtu(dev, ti->mtu) :
+						   -EPERM;
 	if (!err)
 		WRITE_ONCE(u->baudrate, ti->baudrate);
 	rtnl_unlock();
@@ -95,11 +107,15 @@ static void tuntap_get_info(struct tuntap_unit *u, struct tuninfo *ti)
 /*
  * TUNSIFMODE: switch between point-to-point and broadcast while down.  As
  * on FreeBSD, an interface that is up refuses any value, valid or not.
+ * Multicast goes through the stack like any user's flag change; the
+ * link type is the driver's own to set (the stack keeps it as it is on
+ * every flag change), announced as a state change.
  */
 static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
 {
-	const unsigned int mask = IFF_POINTOPOINT | IFF_BROADCAST | IFF_MULTICAST;
+	const unsigned int type = IFF_POINTOPOINT | IFF_BROADCAST;
 	struct net_device *dev = u->dev;
+	unsigned int flags;
 	int err = 0;
 
 	err = tuntap_rtnl_lock_live(u);
@@ -110,15 +126,22 @@ static int tuntap_set_ifmode(struct tuntap_unit *u, int mode)
 	} else if ((mode & ~IFF_MULTICAST) != IFF_POINTOPOINT &&
 		   (mode & ~IFF_MULTICAST) != IFF_BROADCAST) {
 		err = -EINVAL;
-	} else if ((dev->flags & mask) != mode) {
-		dev->flags = (dev->flags & ~mask) | mode;
-		netdev_state_change(dev);
+	} else {
+		flags = (dev->flags & ~IFF_MULTICAST) | (mode & IFF_MULTICAST);
+		err = dev_change_flags(dev, flags, NULL);
+		if (!err && (dev->flags & type) != (mode & type)) {
+			WRITE_ONCE(dev->flags, (dev->flags & ~type) |
+					       (mode & type));
+			netdev_state_change(dev);
+		}
 	}
 	rtnl_unlock();
 	return err;
 }
 
-static int tuntap_get_name(struct tuntap_unit *u, void __user *argp)
+/* @size: a struct ifreq's, which a 32-bit caller's is shorter. */
+static int tuntap_get_name(struct tuntap_unit *u, void __user *argp,
+			   size_t size)
 {
 	struct ifreq ifr;
 	int err;
@@ -129,7 +152,7 @@ static int tuntap_get_name(struct tuntap_unit *u, void __user *argp)
 		return err;
 	strscpy(ifr.ifr_name, u->dev->name, IFNAMSIZ);
 	rtnl_unlock();
-	return copy_to_user(argp, &ifr, sizeof(ifr)) ? -EFAULT : 0;
+	return copy_to_user(argp, &ifr, size) ? -EFAULT : 0;
 }
 
 static void tuntap_set_owner(struct tuntap_unit *u)
@@ -188,12 +211,15 @@ static long tuntap_tun_ioctl(struct tuntap_unit *u, unsigned int cmd,
  * and all-multicast mode: they stay as they were (as ip link set them),
  * so a user opening with tap_user_open cannot sniff through it either.
  */
-static int tuntap_vmio_flags(struct tuntap_unit *u, unsigned int flags)
+static int tuntap_vmio_flags(struct file *file, struct tuntap_unit *u,
+			     unsigned int flags)
 {
 	const unsigned int mask = 0x0fff, keep = IFF_PROMISC | IFF_ALLMULTI;
 	struct net_device *dev = u->dev;
 	int err;
 
+	if (!tuntap_file_admin(file, u))
+		return -EPERM;
 	err = tuntap_rtnl_lock_live(u);
 	if (err)
 		return err;
@@ -206,8 +232,8 @@ static int tuntap_vmio_flags(struct tuntap_unit *u, unsigned int flags)
 }
 
 /* Requests only tap and vmnet have; -ENOIOCTLCMD for anything else. */
-static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
-			     unsigned long arg)
+static long tuntap_tap_ioctl(struct file *file, struct tuntap_unit *u,
+			     unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
 	u8 mac[ETH_ALEN];
@@ -215,7 +241,7 @@ static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
 
 	switch (cmd) {
 	case VMIO_SIOCSIFFLAGS:
-		return tuntap_vmio_flags(u, arg);
+		return tuntap_vmio_flags(file, u, arg);
 	case SIOCGIFADDR:	/* the remote side's MAC */
 		spin_lock(&u->lock);
 		ether_addr_copy(mac, u->remote_mac);
@@ -246,6 +272,16 @@ static long tuntap_tap_ioctl(struct tuntap_unit *u, unsigned int cmd,
 	return -ENOIOCTLCMD;
 }
 
+#ifdef CONFIG_COMPAT
+/* TUNGIFNAME (and TAPGIFNAME) as a 32-bit caller numbers it. */
+#define TUNTAP_GIFNAME32 _IOR('t', 93, struct compat_ifreq)
+#endif
+
+static struct tuntap_file *tuntap_file(struct file *file)
+{
+	return file->private_data;
+}
+
 /* Requests every driver has. */
 static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 				unsigned int cmd, unsigned long arg)
@@ -259,11 +295,14 @@ static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 	case TUNSIFINFO:
 		if (copy_from_user(&ti, argp, sizeof(ti)))
 			return -EFAULT;
-		return tuntap_set_info(u, &ti);
+		return tuntap_set_info(file, u, &ti);
 	case TUNGIFINFO:
 		tuntap_get_info(u, &ti);
 		return copy_to_user(argp, &ti, sizeof(ti)) ? -EFAULT : 0;
 	case TUNSDEBUG:
+		/* The level is the module's, for every namespace. */
+		if (!file_ns_capable(file, &init_user_ns, CAP_NET_ADMIN))
+			return -EPERM;
 		if (get_user(val, ip))
 			return -EFAULT;
 		WRITE_ONCE(tuntap_debug, val);
@@ -271,8 +310,17 @@ static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 	case TUNGDEBUG:
 		return put_user(READ_ONCE(tuntap_debug), ip);
 	case TUNGIFNAME:
-		return tuntap_get_name(u, argp);
+		return tuntap_get_name(u, argp, sizeof(struct ifreq));
+#ifdef CONFIG_COMPAT
+	case TUNTAP_GIFNAME32:
+		if (!in_compat_syscall())
+			return -ENOTTY;
+		return tuntap_get_name(u, argp, sizeof(struct compat_ifreq));
+#endif
 	case TUNSTRANSIENT:
+		/* Whoever made the unit decides; for others it is an admin's. */
+		if (!tuntap_file(file)->created && !tuntap_file_admin(file, u))
+			return -EPERM;
 		if (get_user(val, ip))
 			return -EFAULT;
 		if (val)
@@ -312,9 +360,23 @@ long tuntap_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 	if (tuntap_is_tun(u))
 		ret = tuntap_tun_ioctl(u, cmd, (int __user *)arg);
 	else
-		ret = tuntap_tap_ioctl(u, cmd, arg);
+		ret = tuntap_tap_ioctl(file, u, cmd, arg);
 	if (ret == -ENOIOCTLCMD)
 		ret = tuntap_common_ioctl(file, u, cmd, arg);
 	tuntap_put(u);
 	return ret;
 }
+
+#ifdef CONFIG_COMPAT
+/*
+ * 32-bit callers: every request's argument is a pointer but
+ * VMIO_SIOCSIFFLAGS's, a value; only TUNGIFNAME's layout differs.
+ */
+long tuntap_compat_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg)
+{
+	if (cmd != VMIO_SIOCSIFFLAGS)
+		arg = (unsigned long)compat_ptr(arg);
+	return tuntap_ioctl(file, cmd, arg);
+}
+#endif

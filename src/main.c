@@ -30,6 +30,14 @@ bool tap_up_on_open;
 module_param(tap_up_on_open, bool, 0644);
 MODULE_PARM_DESC(tap_up_on_open, "opening a tap or vmnet unit brings its interface up");
 
+/*
+ * Every per-unit allocation is charged to the creator's memory cgroup;
+ * this bounds what memory limits cannot: interfaces, and /sys entries.
+ */
+unsigned int user_max_units = 128;
+module_param(user_max_units, uint, 0644);
+MODULE_PARM_DESC(user_max_units, "most units a host user without CAP_NET_ADMIN may hold, in all its user namespaces together");
+
 struct class tuntap_class = {
 	.name = "if_tuntap",
 };
@@ -44,6 +52,7 @@ struct class tuntap_class = {
 		.priv_size = sizeof(struct tuntap_unit),		\
 		.setup = _setup,					\
 		.newlink = tuntap_newlink,				\
+		.validate = _l2 ? tuntap_validate : NULL,		\
 		.dellink = tuntap_dellink,				\
 	},								\
 }

@@ -7,6 +7,7 @@
 #include <linux/ethtool.h>
 #include <linux/if_arp.h>
 #include <linux/ip.h>
+#include <linux/security.h>
 #include <net/dst_metadata.h>
 #include <net/route.h>
 
@@ -55,11 +56,55 @@ void tuntap_purge_ring(struct tuntap_unit *u)
 	}
 }
 
+unsigned int tuntap_ring_len(const struct net_device *dev)
+{
+	return clamp_t(unsigned int, dev->tx_queue_len, 1, TUNTAP_RING_MAX);
+}
+
+/*
+ * txqueuelen changed, under RTNL.  ptr_ring_resize() would free what no
+ * longer fits with hard IRQs off, and a packet's free may return pool
+ * pages and enable BH; so the queue is swapped here with BH off, as both
+ * ring locks allow (the producer runs in softirq, the consumer in process
+ * context), and the overflow, the newest packets, freed afterwards.
+ */
 int tuntap_resize_ring(struct tuntap_unit *u)
 {
-	return ptr_ring_resize(&u->ring,
-			       max_t(unsigned int, u->dev->tx_queue_len, 1),
-			       GFP_KERNEL, tuntap_free_skb);
+	struct ptr_ring *r = &u->ring;
+	int size = tuntap_ring_len(u->dev), n = 0;
+	struct sk_buff_head overflow;
+	struct sk_buff *skb;
+	void **queue, **old;
+
+	if (size == r->size)
+		return 0;
+	queue = kvmalloc_array(size, sizeof(*queue),
+			       GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!queue)
+		return -ENOMEM;
+	__skb_queue_head_init(&overflow);
+	spin_lock_bh(&r->consumer_lock);
+	spin_lock(&r->producer_lock);
+	while ((skb = __ptr_ring_consume(r))) {
+		if (n < size)
+			queue[n++] = skb;
+		else
+			__skb_queue_tail(&overflow, skb);
+	}
+	old = r->queue;
+	r->queue = queue;
+	__ptr_ring_set_size(r, size);
+	r->producer = n < size ? n : 0;	/* full: the slot is taken */
+	r->consumer_head = 0;
+	r->consumer_tail = 0;
+	spin_unlock(&r->producer_lock);
+	spin_unlock_bh(&r->consumer_lock);
+	kvfree(old);
+	while ((skb = __skb_dequeue(&overflow))) {
+		tuntap_count_drop(u, TUNTAP_DROP_TX_PURGED);
+		kfree_skb(skb);
+	}
+	return 0;
 }
 
 /*
@@ -403,6 +448,7 @@ static void tuntap_free(struct net_device *dev)
 	ptr_ring_cleanup(&u->ring, tuntap_free_skb);
 	free_percpu(u->stats);
 	put_pid(u->owner);
+	security_tun_dev_free_security(u->security);
 }
 
 static void tuntap_setup_common(struct net_device *dev, enum tuntap_kind kind)

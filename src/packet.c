@@ -73,6 +73,15 @@ ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 	int hlen;
 
 	hlen = tuntap_read_header(u, skb, hdr);
+	/*
+	 * Queued while the reader took a virtio-net header and read after it
+	 * turned it off: finish the checksum here; a segment that big no
+	 * reader without the header can take.
+	 */
+	if (!hlen && !tuntap_is_tun(u) &&
+	    (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
+				 skb_checksum_help(skb))))
+		hlen = -EINVAL;
 	if (hlen < 0) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
 		return hlen;

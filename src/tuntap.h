@@ -20,6 +20,20 @@
  *    stack's transmit path never wait for each other.
  *  - tuntap_unit.lock protects the few fields that ioctls change together
  *    (mode bits that exclude each other, owner pid, remote MAC).
+ *  - The read ring's resize (txqueuelen) takes both ring locks with BH
+ *    off, never IRQs, and frees what no longer fits after unlocking:
+ *    freeing a written packet returns pages to a page pool, which wants
+ *    BH enabled again.
+ *
+ * Namespaces and who may reach what:
+ *  - A unit made in a network namespace of the initial user namespace is
+ *    numbered in its driver's global table and has a node in /dev.  One
+ *    made in a namespace of any other user namespace (any user may own
+ *    one) is "contained": its number is only its name, unique in its own
+ *    namespace; it has no node and takes no number from the host.
+ *  - An open attaches only to a unit in the opener's network namespace.
+ *  - Units made by callers without CAP_NET_ADMIN in the initial user
+ *    namespace are charged to a host user (tuntap_charge()) and bounded.
  */
 #ifndef TUNTAP_H
 #define TUNTAP_H
@@ -36,14 +50,16 @@
 
 #define TUNTAP_VERSION		"1.0"
 #define TUNTAP_MAXUNIT		32767		/* FreeBSD's IF_MAXUNIT */
-/*
- * Minors of a driver's major: unit N is N, the cloning node follows, and
- * the alias node a renamed unit gets is ALIAS_MINOR(N).
- */
+/* Minors of a driver's major: unit N is N, the cloning node follows. */
 #define TUNTAP_CLONE_MINOR	(TUNTAP_MAXUNIT + 1)
-#define TUNTAP_ALIAS_MINOR(n)	(TUNTAP_CLONE_MINOR + 1 + (n))
-#define TUNTAP_NR_MINORS	TUNTAP_ALIAS_MINOR(TUNTAP_MAXUNIT + 1)
+#define TUNTAP_NR_MINORS	(TUNTAP_CLONE_MINOR + 1)
 #define TUNTAP_TXQLEN		500
+/*
+ * The read ring's longest length, whatever txqueuelen says: its packets
+ * belong to no socket once queued, so nothing else would bound them.
+ * A qdisc attached to the unit may still queue up to txqueuelen.
+ */
+#define TUNTAP_RING_MAX		1024
 
 /*
  * Every unit takes packets in pieces: read() copies them out piece by piece
@@ -88,6 +104,9 @@ enum {
 	TUNTAP_F_TRANSIENT,	/* destroy on last close */
 	TUNTAP_F_DYING,		/* destruction started; opens get EBUSY */
 	TUNTAP_F_LINK0,		/* tap: close keeps it up (FreeBSD's link0) */
+	TUNTAP_F_CONTAINED,	/* made in a user namespace's network
+				 * namespace: no global number, no node
+				 */
 };
 
 /* Why a packet was dropped; each cause is counted apart. */
@@ -152,8 +171,11 @@ struct tuntap_unit {
 	int vnet_hdr_len;			/* tap: 0, 10 or 12; RTNL */
 	int unit;
 	struct net *home;	/* created here; the unit dies with it */
-	struct device *node;	/* /dev/<driver><unit> */
-	struct device *alias;	/* /dev/<interface name> after a rename; RTNL */
+	struct device *node;	/* /dev/<driver><unit>, unless contained */
+	struct list_head link;	/* in the list of all units; RTNL */
+	bool charged;		/* counted against charged_to's limit */
+	kuid_t charged_to;
+	void *security;		/* the LSM's, as for Linux's tun */
 	struct tuntap_pcpu_stats __percpu *stats;
 	atomic_long_t drops[TUNTAP_NR_DROPS];
 
@@ -167,6 +189,7 @@ struct tuntap_file {
 	struct tuntap_unit __rcu *unit;	/* NULL once the unit is gone */
 	wait_queue_head_t wq;		/* blocked readers and pollers */
 	struct fasync_struct *fasync;	/* SIGIO receivers (FIOASYNC) */
+	bool created;			/* its open made the unit */
 	struct rcu_head rcu;
 };
 
@@ -175,6 +198,7 @@ extern struct tuntap_driver tuntap_drivers[TUNTAP_NR_DRIVERS];
 extern int tuntap_debug;
 extern bool tun_devfs_cloning, tap_devfs_cloning;
 extern bool tap_user_open, tap_up_on_open;
+extern unsigned int user_max_units;
 extern struct class tuntap_class;
 
 #define tuntap_dbg(u, fmt, ...)						\
@@ -193,6 +217,9 @@ void tuntap_dellink(struct net_device *dev, struct list_head *head);
 int tuntap_newlink(struct net *src_net, struct net_device *dev,
 		   struct nlattr *tb[], struct nlattr *data[],
 		   struct netlink_ext_ack *extack);
+int tuntap_validate(struct nlattr *tb[], struct nlattr *data[],
+		    struct netlink_ext_ack *extack);
+bool tuntap_host_net(const struct net *net);
 int tuntap_clone_init(void);
 void tuntap_clone_exit(void);
 
@@ -203,6 +230,7 @@ void tuntap_setup_vmnet(struct net_device *dev);
 struct tuntap_unit *tuntap_unit_of(const struct net_device *dev);
 void tuntap_count_drop(struct tuntap_unit *u, enum tuntap_drop why);
 void tuntap_count(struct tuntap_unit *u, enum tuntap_dir dir, unsigned int len);
+unsigned int tuntap_ring_len(const struct net_device *dev);
 void tuntap_purge_ring(struct tuntap_unit *u);
 int tuntap_resize_ring(struct tuntap_unit *u);
 void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len);
@@ -226,6 +254,8 @@ int tuntap_peek_len(struct tuntap_unit *u);
 
 /* ioctl.c */
 long tuntap_ioctl(struct file *file, unsigned int cmd, unsigned long arg);
+long tuntap_compat_ioctl(struct file *file, unsigned int cmd,
+			 unsigned long arg);
 
 static inline bool tuntap_is_tun(const struct tuntap_unit *u)
 {

@@ -38,8 +38,8 @@ static int open_minor(const char *node, unsigned int minor)
 
 /*
  * Minor N below 32768 is unit N, created on open when missing; 32768 is
- * the cloning node; above it, a renamed unit's alias, which creates
- * nothing; past the aliases nothing is registered.
+ * the cloning node; above it nothing is registered (once the minors of
+ * rename aliases, which are gone).
  */
 static void mknod_minors_up_to_32767_create_units(void)
 {
@@ -69,12 +69,12 @@ static void mknod_minors_up_to_32767_create_units(void)
 		CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
 		close(fd);
 
-		/* The alias minor of a missing unit 6100. */
+		/* Once the alias minor of unit 6100: creates nothing. */
 		CHECK_ERR(open_minor(nodes[d], 32769 + 6100), ENXIO);
 		CHECK(!tt_if_exists(want));
 		snprintf(want, sizeof(want), "%s6100", nodes[d] + 5);
 		CHECK(!tt_if_exists(want));
-		/* Beyond every alias: no such device. */
+		/* Nor further up. */
 		CHECK_ERR(open_minor(nodes[d], 65537), ENXIO);
 		CHECK_ERR(open_minor(nodes[d], 70000), ENXIO);
 	}

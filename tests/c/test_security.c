@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause)
+/*
+ * Security review cases that need the character device: a ring resized
+ * while full of forwarded packets, what a tap_user_open file may change,
+ * and frames queued for a virtio-net header that the reader turned off.
+ * The namespace, limit and /dev cases are in tests/cases/security.sh.
+ */
+#include <grp.h>
+#include <linux/if_ether.h>
+#include <netinet/udp.h>
+#include <arpa/inet.h>
+#include <sys/socket.h>
+
+#include "tt.h"
+
+#define PARAMS "/sys/module/if_tuntap/parameters/"
+#define FWD4 "10.82.0.2"	/* behind the second unit */
+
+/*
+ * Shrinking a ring full of forwarded packets (written ones: page-pool
+ * memory) frees the overflow after unlocking and counts it; growing it
+ * stops at the cap, whatever txqueuelen says.
+ */
+static void resize_full_ring_of_forwarded_packets(void)
+{
+	uint8_t pkt[128], buf[2048], payload[32] = { 0 };
+	char a[IFNAMSIZ], b[IFNAMSIZ];
+	int fa = tt_tun_ready(a, false), fb, one = 1, n = 0;
+	long dropped;
+	size_t len;
+
+	fb = tt_open_unit("/dev/tun", b);
+	CHECK_OK(ioctl(fb, TUNSTRANSIENT, &one));
+	CHECK_EQ(tt_sh("ip addr add 10.82.0.1 peer " FWD4 " dev %s && "
+		       "ip link set %s up && "
+		       "sysctl -qw net.ipv4.conf.all.forwarding=1", b, b), 0);
+	tt_set_nonblock(fb);
+	tt_drain(fb);
+	len = tt_udp4(pkt, TT_B4, FWD4, 4000, 4001, payload, sizeof(payload));
+	dropped = tt_stat(b, "tx_dropped");
+	for (int i = 0; i < 200; i++)
+		CHECK_EQ(write(fa, pkt, len), (ssize_t)len);
+	CHECK_EQ(tt_stat(b, "tx_dropped"), dropped);	/* all 200 queued */
+
+	CHECK_EQ(tt_sh("ip link set %s txqueuelen 1", b), 0);
+	CHECK_EQ(tt_stat(b, "tx_dropped"), dropped + 199);
+	CHECK_EQ(tt_sh_quiet("ethtool -S %s | grep -q 'tx_dropped_purged: 199'",
+			     b), 0);
+	while (read(fb, buf, sizeof(buf)) > 0)
+		n++;
+	CHECK_EQ(n, 1);
+
+	/* 30000 asked, 1024 kept: a full ring drops the rest. */
+	CHECK_EQ(tt_sh("ip link set %s txqueuelen 30000", b), 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/tx_queue_len", b), 30000);
+	dropped = tt_stat(b, "tx_dropped");
+	for (int i = 0; i < 1100; i++)
+		CHECK_EQ(write(fa, pkt, len), (ssize_t)len);
+	CHECK_EQ(tt_stat(b, "tx_dropped"), dropped + 1100 - 1024);
+	for (n = 0; read(fb, buf, sizeof(buf)) > 0; n++)
+		;
+	CHECK_EQ(n, 1024);
+	tt_sh("sysctl -qw net.ipv4.conf.all.forwarding=0");
+	close(fb);
+	close(fa);
+}
+
+static void become_nobody(void)
+{
+	CHECK_OK(setgroups(0, NULL));
+	CHECK_OK(setgid(65534));
+	CHECK_OK(setuid(65534));
+}
+
+/*
+ * tap_user_open lets anyone open a tap; it does not let them bring an
+ * admin's tap up, make it transient (so that closing destroys it), or
+ * set the module's debug level.  Their own unit stays theirs to shape.
+ */
+static void tap_user_open_changes_nothing_for_others(void)
+{
+	int st, one = 1;
+	pid_t pid;
+
+	CHECK_EQ(tt_sh("ip link add tap4670 type bsdtap && "
+		       "chmod 0666 /dev/tap4670 /dev/tap"), 0);
+	tt_sysfs_write(PARAMS "tap_user_open", "1");
+	pid = fork();
+	if (pid == 0) {
+		char name[IFNAMSIZ];
+		int fd;
+
+		become_nobody();
+		fd = tt_open_unit("/dev/tap4670", NULL);
+		CHECK_ERR(ioctl(fd, VMIO_SIOCSIFFLAGS, IFF_UP), EPERM);
+		CHECK_ERR(ioctl(fd, TAPSTRANSIENT, &one), EPERM);
+		CHECK_ERR(ioctl(fd, TAPSDEBUG, &one), EPERM);
+		close(fd);
+		fd = tt_open_unit("/dev/tap", name);
+		CHECK_OK(ioctl(fd, TAPSTRANSIENT, &one));
+		close(fd);
+		CHECK(!tt_if_exists(name));
+		exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	tt_sysfs_write(PARAMS "tap_user_open", "0");
+	tt_sh("chmod 0600 /dev/tap");
+	CHECK(tt_if_exists("tap4670"));
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/tap4670/flags") & IFF_UP, 0);
+	CHECK_EQ(tt_sysfs_long(PARAMS "debug"), 0);
+	CHECK_EQ(tt_sh("ip link del tap4670"), 0);
+	CHECK_EQ(st, 0);
+}
+
+/*
+ * A frame queued while the reader took a virtio-net header left its
+ * checksum to the reader; read after the header is turned off, it comes
+ * with the checksum done.
+ */
+static void vnet_header_off_finishes_checksums(void)
+{
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(9) };
+	uint8_t buf[2048], payload[100] = { 1, 2, 3 };
+	int fd, s, ten = 10, zero = 0, one = 1;
+	char name[IFNAMSIZ];
+	bool seen = false;
+	ssize_t n;
+
+	fd = tt_open_unit("/dev/tap", name);
+	CHECK_OK(ioctl(fd, TAPSTRANSIENT, &one));
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &ten));
+	CHECK_EQ(tt_sh("sysctl -qw net.ipv6.conf.%s.disable_ipv6=1 && "
+		       "ip addr add 10.83.0.1/24 dev %s && ip link set %s up && "
+		       "ip neigh add 10.83.0.2 lladdr 02:00:00:00:83:02 "
+		       "nud permanent dev %s", name, name, name, name), 0);
+	tt_set_nonblock(fd);
+	tt_drain(fd);
+	s = CHECK_OK(socket(AF_INET, SOCK_DGRAM, 0));
+	inet_pton(AF_INET, "10.83.0.2", &to.sin_addr);
+	CHECK_EQ(sendto(s, payload, sizeof(payload), 0, (struct sockaddr *)&to,
+			sizeof(to)), (ssize_t)sizeof(payload));
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &zero));
+	while ((n = read(fd, buf, sizeof(buf))) > 0) {
+		struct ip *ip = (struct ip *)(buf + ETH_HLEN);
+		size_t ulen = 8 + sizeof(payload);
+
+		if (n != (ssize_t)(ETH_HLEN + 20 + ulen) || ip->ip_p != IPPROTO_UDP)
+			continue;
+		CHECK_EQ(tt_csum(buf + ETH_HLEN + 20, ulen,
+				 tt_ip4_pseudo(ip, ulen)), 0);
+		seen = true;
+	}
+	CHECK(seen);
+	close(s);
+	close(fd);
+}
+
+static const struct tt_case cases[] = {
+	{ "resize_full_ring_of_forwarded_packets", resize_full_ring_of_forwarded_packets },
+	{ "tap_user_open_changes_nothing_for_others", tap_user_open_changes_nothing_for_others },
+	{ "vnet_header_off_finishes_checksums", vnet_header_off_finishes_checksums },
+	{ NULL, NULL },
+};
+
+int main(int argc, char **argv)
+{
+	return tt_run(cases, argc, argv);
+}
