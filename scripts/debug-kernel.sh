@@ -98,6 +98,12 @@ CONFIG_KALLSYMS=y
 CONFIG_KALLSYMS_ALL=y
 CONFIG_STACKTRACE=y
 CONFIG_MAGIC_SYSRQ=y
+# --- coverage, for the fuzzer and the coverage report: KCOV and gcov
+# only where asked (our module's Kbuild), so the rest runs at full speed
+CONFIG_KCOV=y
+CONFIG_KCOV_INSTRUMENT_ALL=n
+CONFIG_GCOV_KERNEL=y
+CONFIG_GCOV_PROFILE_ALL=n
 # --- fault injection: /proc/thread-self/fail-nth fails a task's Nth
 # allocation, so that the tests reach the out-of-memory paths
 CONFIG_FAULT_INJECTION=y
