@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0 OR BSD-2-Clause) */
 /*
  * The few kernel interfaces that differ between the kernels we build for
- * (Debian's 6.1 and 6.12), each wrapped once here so the rest of the module
- * reads as plain current kernel code.  The TUNTAP_HAVE_* switches come from
- * feature tests in Kbuild.
+ * (Debian's 6.1 and 6.12, and 7.x from trixie-backports and sid), each
+ * wrapped once here so the rest of the module reads as plain current kernel
+ * code.  The TUNTAP_HAVE_* switches come from feature tests in Kbuild.
  */
 #ifndef TUNTAP_COMPAT_H
 #define TUNTAP_COMPAT_H
@@ -11,11 +11,14 @@
 #include <linux/fs.h>
 #include <linux/netdevice.h>
 #include <linux/slab.h>
+#include <net/rtnetlink.h>
 #ifdef TUNTAP_HAVE_PAGE_POOL_HELPERS
 #include <net/page_pool/helpers.h>
 #else
 #include <net/page_pool.h>
 #endif
+
+#include "tuntap.h"
 
 /* 6.1's page pools hand out fragments only when asked to; 6.12's always. */
 #ifdef PP_FLAG_PAGE_FRAG
@@ -80,5 +83,22 @@ static inline pid_t tuntap_getown(struct file *file)
 	read_unlock_irqrestore(&fown->lock, irqflags);
 	return pid;
 }
+
+/*
+ * Since 6.15 rtnetlink packs newlink's namespaces and attributes into one
+ * struct.  tuntap_newlink() keeps the older form, which every kernel we
+ * build for can be adapted to, and the ops tables name this one instead.
+ */
+#ifdef TUNTAP_HAVE_NEWLINK_PARAMS
+static inline int tuntap_rtnl_newlink(struct net_device *dev,
+				      struct rtnl_newlink_params *params,
+				      struct netlink_ext_ack *extack)
+{
+	return tuntap_newlink(params->src_net, dev, params->tb, params->data,
+			      extack);
+}
+#else
+#define tuntap_rtnl_newlink tuntap_newlink
+#endif
 
 #endif /* TUNTAP_COMPAT_H */

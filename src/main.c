@@ -9,6 +9,7 @@
 #include <linux/device.h>
 
 #include "tuntap.h"
+#include "compat.h"
 
 int tuntap_debug;
 module_param_named(debug, tuntap_debug, int, 0644);
@@ -51,7 +52,7 @@ struct class tuntap_class = {
 		.kind = "bsd" _name,					\
 		.priv_size = sizeof(struct tuntap_unit),		\
 		.setup = _setup,					\
-		.newlink = tuntap_newlink,				\
+		.newlink = tuntap_rtnl_newlink,				\
 		.validate = _l2 ? tuntap_validate : NULL,		\
 		.dellink = tuntap_dellink,				\
 	},								\
