@@ -6,7 +6,6 @@
  * open as FreeBSD does, destroying transient units.
  */
 #include <linux/fs.h>
-#include <linux/inetdevice.h>
 #include <linux/module.h>
 #include <linux/poll.h>
 #include <linux/sched/signal.h>
@@ -164,37 +163,11 @@ static int tuntap_open(struct inode *inode, struct file *file)
 }
 
 /*
- * Linux exports no call for a driver to delete an interface's IPv4
- * addresses.  An MTU below IPv4's minimum makes the stack itself discard
- * them with their routes (as if IP were unplugged); restoring the MTU gives
- * the interface a clean IPv4 state.  Both steps go through dev_set_mtu(),
- * the stack's own path, with the floor lowered for the moment: notifiers
- * then get the previous MTU they expect (calling them by hand handed IPv4
- * and IPv6 a notifier record without it, and raced their own teardown).
+ * The last close: FreeBSD's tunclose(), then transient destruction.
+ * True when the unit's IPv4 addresses are to go, which takes a request
+ * made without RTNL (tuntap_purge_addresses()).
  */
-static void tuntap_purge_addresses(struct net_device *dev)
-{
-	struct in_device *in_dev = __in_dev_get_rtnl(dev);
-	unsigned int mtu = dev->mtu, min_mtu = dev->min_mtu;
-
-	ASSERT_RTNL();
-	if (!in_dev || !rtnl_dereference(in_dev->ifa_list))
-		return;
-	/*
-	 * A VLAN stacked on the unit would follow the MTU down and not back
-	 * up.  With any device above (a bridge too, to keep it simple), the
-	 * addresses stay: the lesser evil.
-	 */
-	if (netdev_has_any_upper_dev(dev))
-		return;
-	dev->min_mtu = 0;
-	if (!dev_set_mtu(dev, 0))
-		dev_set_mtu(dev, mtu);
-	dev->min_mtu = min_mtu;
-}
-
-/* The last close: FreeBSD's tunclose(), then transient destruction. */
-static void tuntap_close_unit(struct tuntap_unit *u)
+static bool tuntap_close_unit(struct tuntap_unit *u)
 {
 	struct net_device *dev = u->dev;
 	bool keep = u->drv->kind == TUNTAP_VMNET ||
@@ -220,7 +193,7 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	 */
 	if (test_bit(TUNTAP_F_TRANSIENT, &u->flags)) {
 		tuntap_destroy(u, NULL);
-		return;
+		return false;
 	}
 	/*
 	 * The header first: with it off the stack stops handing vmnet
@@ -228,28 +201,35 @@ static void tuntap_close_unit(struct tuntap_unit *u)
 	 */
 	tuntap_set_vnet_hdr(u, 0);
 	tuntap_purge_ring(u);
-	if (!keep) {
+	if (!keep)
 		dev_close(dev);
-		tuntap_purge_addresses(dev);
-	}
 	/*
 	 * vmnet keeps its link up: Linux stops transmitting on a link that
 	 * is down, and vmnet must keep queueing frames for the next open.
 	 */
 	if (u->drv->kind != TUNTAP_VMNET)
 		netif_carrier_off(dev);
+	return !keep;
 }
 
 static int tuntap_release(struct inode *inode, struct file *file)
 {
 	struct tuntap_file *tf = file->private_data;
 	struct tuntap_unit *u;
+	bool purge = false;
 
 	rtnl_lock();
 	u = rtnl_dereference(tf->unit);
-	if (u)
-		tuntap_close_unit(u);
+	if (u) {
+		purge = tuntap_close_unit(u);
+		if (purge)
+			dev_hold(u->dev);
+	}
 	rtnl_unlock();
+	if (purge) {
+		tuntap_purge_addresses(u);
+		dev_put(u->dev);
+	}
 	/* The transmit path may still be looking at tf under RCU. */
 	kfree_rcu(tf, rcu);
 	return 0;

@@ -241,6 +241,9 @@ struct tuntap_unit *tuntap_get(struct tuntap_file *tf);
 void tuntap_put(struct tuntap_unit *u);
 void tuntap_detach(struct tuntap_unit *u);
 
+/* addr.c: a closed unit's IPv4 addresses */
+void tuntap_purge_addresses(struct tuntap_unit *u);
+
 /* pool.c: memory for written packets */
 int tuntap_pool_init(void);
 void tuntap_pool_exit(void);

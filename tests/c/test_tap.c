@@ -161,9 +161,9 @@ static void tap_fionread_counts_vnet_header(void)
 }
 
 /*
- * Close clears addresses through the MTU, which a VLAN on top would follow
- * down to 0 and never back: with a device stacked on it, the unit keeps
- * its addresses instead, and the VLAN its MTU.
+ * Close takes a tap down and drops its addresses; a VLAN stacked on it
+ * keeps its MTU (once, the addresses went through an MTU of 0, which a
+ * VLAN followed and never came back from).
  */
 static void tap_close_leaves_stacked_vlan_alone(void)
 {
@@ -176,6 +176,7 @@ static void tap_close_leaves_stacked_vlan_alone(void)
 	close(fd);
 	CHECK_EQ(tt_sysfs_long("/sys/class/net/ttvlan7/mtu"), 1500);
 	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), 1500);
+	CHECK(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name) != 0);
 	CHECK_EQ(tt_sh("ip link del ttvlan7 && ip link del %s", name), 0);
 }
 

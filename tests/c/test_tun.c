@@ -6,6 +6,7 @@
 #include "tt.h"
 
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <netinet/ip_icmp.h>
@@ -470,6 +471,43 @@ static void close_downs_interface_and_drops_addresses(void)
 	CHECK_EQ(tt_sh("ip link del %s", name), 0);
 }
 
+/*
+ * Close deletes the IPv4 addresses through rtnetlink, as an admin would:
+ * the interface keeps its MTU and its per-interface sysctls (once reset by
+ * an MTU of 0), IPv6 keeps its addresses when keep_addr_on_down says so,
+ * and a closing process without CAP_NET_ADMIN gets the same.
+ */
+static void close_drops_ipv4_and_nothing_else(void)
+{
+	char name[IFNAMSIZ];
+	int fd = tun_ready(name), zero = 0, st;
+	pid_t pid;
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &zero));
+	CHECK_EQ(tt_sh("ip addr add 10.84.0.1/24 dev %s && "
+		       "ip link set %s mtu 1400 && "
+		       "sysctl -qw net.ipv4.conf.%s.accept_local=1 "
+		       "net.ipv6.conf.%s.keep_addr_on_down=1", name, name,
+		       name, name), 0);
+	pid = fork();
+	if (pid == 0) {		/* the last close, without the capability */
+		tt_drop_cap(CAP_NET_ADMIN);
+		usleep(300000);
+		close(fd);
+		exit(0);
+	}
+	close(fd);
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK_EQ(st, 0);
+	CHECK(tt_sh_quiet("ip addr show dev %s | grep -q 'inet '", name) != 0);
+	CHECK_EQ(tt_sh_quiet("ip addr show dev %s | grep -q 'inet6 .*global'",
+			     name), 0);
+	CHECK_EQ(tt_sysfs_long("/sys/class/net/%s/mtu", name), 1400);
+	CHECK_EQ(tt_sysfs_long("/proc/sys/net/ipv4/conf/%s/accept_local",
+			       name), 1);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
 static void link_state_follows_open(void)
 {
 	char name[IFNAMSIZ];
@@ -485,6 +523,7 @@ static void link_state_follows_open(void)
 
 static const struct tt_case cases[] = {
 	{ "tun_clone_open_creates_unit_and_node", clone_open_creates_unit_and_node },
+	{ "tun_close_drops_ipv4_and_nothing_else", close_drops_ipv4_and_nothing_else },
 	{ "tun_unit_node_opens_existing_unit", unit_node_opens_existing_unit },
 	{ "tun_second_open_is_ebusy", second_open_is_ebusy },
 	{ "tun_write_ipv4_reaches_stack", write_ipv4_reaches_stack },

@@ -7,10 +7,11 @@
 params=/sys/module/if_tuntap/parameters
 nobody=65534
 
-# COMMAND as uid 65534 in new user and network namespaces, root there.
+# COMMAND as uid ${uid:-65534} in new user and network namespaces, root
+# there.
 as_userns() {
-	setpriv --reuid=$nobody --regid=$nobody --clear-groups \
-		unshare -Urn sh -c "$1"
+	setpriv --reuid="${uid:-$nobody}" --regid="${uid:-$nobody}" \
+		--clear-groups unshare -Urn sh -c "$1"
 }
 
 # COMMAND as uid 65534 holding CAP_NET_ADMIN only, in the host's
@@ -44,7 +45,7 @@ host_open_never_reaches_userns_unit() {
 		ip addr add 10.61.0.1 peer 10.61.0.2 dev eth0 &&
 		ip link set eth0 up && exec sleep 30" &
 	user=$!
-	trap 'kill $user 2>/dev/null; wait $user' EXIT
+	trap 'kill $user 2>/dev/null || true; wait $user || true' EXIT
 	sleep 2
 	[ ! -e /dev/tun4610 ]	# nothing of the user's in the host's /dev
 	mknod /tmp/tun4610 c "$(stat -c %Hr /dev/tun)" 4610
@@ -77,6 +78,7 @@ open_only_in_the_units_namespace() {
 # Review §2: units of a user's namespaces take no host number, put no node
 # in /dev, and are bounded for the user as a whole.
 userns_units_bounded_and_nodeless() {
+	uid=4660	# a user of its own: no other case's units count here
 	old=$(cat $params/user_max_units)
 	trap 'echo $old > $params/user_max_units' EXIT
 	echo 8 > $params/user_max_units
@@ -92,7 +94,7 @@ userns_units_bounded_and_nodeless() {
 		echo ok > /tmp/userns-held
 		exec sleep 20' &
 	user=$!
-	trap 'kill $user 2>/dev/null; echo $old > $params/user_max_units' EXIT
+	trap 'kill $user 2>/dev/null || true; echo $old > $params/user_max_units' EXIT
 	for _ in $(seq 100); do [ -s /tmp/userns-held ] && break; sleep 0.1; done
 	[ -s /tmp/userns-held ]
 	rm -f /tmp/userns-held
@@ -103,12 +105,17 @@ userns_units_bounded_and_nodeless() {
 		as_userns 'ip link add type bsdtap'
 	kill $user
 	wait $user || true
-	# The namespace is gone and its units with it: the bound is free.
-	for _ in $(seq 50); do
-		as_userns 'ip link add type bsdtap' 2>/dev/null && break
+	# The namespace is gone and its units with it: the bound is free
+	# (once the kernel has cleaned the namespace up, which takes a while).
+	freed=no
+	for _ in $(seq $((50 * ${TT_TIME_SCALE:-1}))); do
+		if as_userns 'ip link add type bsdtap' 2>/dev/null; then
+			freed=yes
+			break
+		fi
 		sleep 0.2
 	done
-	as_userns 'ip link add type bsdtap'
+	[ $freed = yes ]
 }
 
 # Review §2: a unit's read ring is charged to its creator's memory cgroup
@@ -155,6 +162,7 @@ foreign_close_log_rate_limited() {
 	ip link add tap4625 type bsdtap
 	trap 'ip link del tap4625' EXIT
 	before=$(dmesg | grep -c 'tap4625: closed by pid' || true)
+	start=$(cut -d. -f1 /proc/uptime)
 	for _ in $(seq 40); do
 		exec 8<> /dev/tap4625
 		sleep 0.05 &	# holds the file last, and is not its opener
@@ -162,8 +170,11 @@ foreign_close_log_rate_limited() {
 		wait $!
 	done
 	after=$(dmesg | grep -c 'tap4625: closed by pid' || true)
-	echo "# 40 foreign closes, $((after - before)) logged"
-	[ $((after - before)) -ge 1 ] && [ $((after - before)) -le 20 ]
+	secs=$(($(cut -d. -f1 /proc/uptime) - start + 1))
+	echo "# 40 foreign closes in ${secs}s, $((after - before)) logged"
+	# net_ratelimit(): bursts of 10 every 5 s.
+	[ $((after - before)) -ge 1 ]
+	[ $((after - before)) -le $((10 * (secs / 5 + 2))) ]
 }
 
 # Review §7: "ip link add name tun%d" takes a number free everywhere, not
@@ -196,7 +207,11 @@ bsdtap_address_is_validated() {
 tt_case host_open_never_reaches_userns_unit host_open_never_reaches_userns_unit
 tt_case open_only_in_the_units_namespace open_only_in_the_units_namespace
 tt_case userns_units_bounded_and_nodeless userns_units_bounded_and_nodeless
-tt_case unit_memory_charged_and_ring_capped unit_memory_charged_and_ring_capped
+if grep -qw memory /sys/fs/cgroup/cgroup.controllers 2>/dev/null; then
+	tt_case unit_memory_charged_and_ring_capped unit_memory_charged_and_ring_capped
+else
+	tt_skip unit_memory_charged_and_ring_capped "no memory cgroup controller"
+fi
 tt_case rename_creates_nothing_in_dev rename_creates_nothing_in_dev
 tt_case foreign_close_log_rate_limited foreign_close_log_rate_limited
 tt_case iplink_pattern_skips_numbers_taken_elsewhere iplink_pattern_skips_numbers_taken_elsewhere
