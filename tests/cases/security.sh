@@ -43,10 +43,16 @@ host_open_never_reaches_userns_unit() {
 	as_userns "ip link add tun4610 type bsdtun &&
 		ip link set tun4610 name eth0 &&
 		ip addr add 10.61.0.1 peer 10.61.0.2 dev eth0 &&
-		ip link set eth0 up && exec sleep 30" &
+		ip link set eth0 up && echo ok > /tmp/userns-up &&
+		exec sleep 30" &
 	user=$!
 	trap 'kill $user 2>/dev/null || true; wait $user || true' EXIT
-	sleep 2
+	for _ in $(seq $((100 * ${TT_TIME_SCALE:-1}))); do
+		[ -s /tmp/userns-up ] && break
+		sleep 0.1
+	done
+	[ -s /tmp/userns-up ]	# the user's unit stands
+	rm -f /tmp/userns-up
 	[ ! -e /dev/tun4610 ]	# nothing of the user's in the host's /dev
 	mknod /tmp/tun4610 c "$(stat -c %Hr /dev/tun)" 4610
 	hold_open /tmp/tun4610 transient
