@@ -14,6 +14,7 @@ for kver in $(scripts/kernels.sh); do
 done
 
 make -s -C tests/c OUT="$root/build/tests"
+make -s -C fuzz OUT="$root/build/fuzz"
 make -s tools examples
 make -s -C bench OUT="$root/build/bench"
 
