@@ -146,12 +146,23 @@ static void child(void)
 	_exit(0);
 }
 
-/* After a child: delete what it left, in both namespaces. */
+/*
+ * After a child: delete what it left, in both namespaces, and put back
+ * the one module-wide setting a request changes (TUNSDEBUG), so that an
+ * input runs the same whatever ran before it.
+ */
 static void clean(void)
 {
+	int fd;
+
 	for (int ns = 0; ns < 2; ns++)
 		if (W.nl[ns] >= 0)
 			nl_flush(ns);
+	fd = open("/sys/module/if_tuntap/parameters/debug", O_WRONLY);
+	if (fd >= 0) {
+		(void)!write(fd, "0", 1);
+		close(fd);
+	}
 }
 
 static int run_one(const char *path, int kmsg, const char *log, int *status)
