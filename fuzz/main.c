@@ -29,6 +29,7 @@
 #include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -128,9 +129,27 @@ static void *thread(void *arg)
  * One program, in a child: its own rtnetlink sockets (the fork server's
  * must not see its answers), then both threads at once.
  */
+static void times_up(int sig)
+{
+	(void)sig;
+	_exit(0);
+}
+
 static void child(void)
 {
+	struct sigaction sa = { .sa_handler = times_up };
+	struct itimerval limit = { .it_value.tv_sec = 4 };
 	pthread_t other;
+
+	/*
+	 * FIONBIO 0 makes a file blocking, and a read on it then waits for
+	 * a packet that may never come: after four seconds, the program
+	 * ends (the signal interrupts the wait; no SA_RESTART), as an
+	 * ordinary exit rather than one of afl's ten-second hangs.  A wait
+	 * the signal cannot end is a hang worth afl's report.
+	 */
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &limit, NULL);
 
 	for (int s = 0; s < NSLOT; s++)
 		for (int i = 0; i < NFD; i++)
