@@ -112,13 +112,31 @@ static void load(const char *path)
 	memcpy(prog, buf, nops * sizeof(struct op));
 }
 
+/*
+ * FIONBIO 0 makes a file blocking, and a read on it then waits for a
+ * packet that may never come.  After LIMIT seconds the program stops:
+ * the signal interrupts the wait (no SA_RESTART), neither thread starts
+ * another operation, and both still hand in their coverage.  A thread
+ * that stays blocked (the signal went to the other) is interrupted once
+ * more on its own; a wait no signal ends is a hang worth afl's report.
+ */
+#define LIMIT	8
+
+static volatile sig_atomic_t expired;
+
+static void times_up(int sig)
+{
+	(void)sig;
+	expired = 1;
+}
+
 /* Runs the operations of thread @t, in order, under KCOV. */
 static void *thread(void *arg)
 {
 	int t = (int)(long)arg, kcov = kcov_open();
 
 	kcov_start(kcov);
-	for (int i = 0; i < nops; i++)
+	for (int i = 0; i < nops && !expired; i++)
 		if ((prog[i].who >> 7) == t)
 			run_op(&prog[i], t);
 	kcov_stop_into_map(kcov);
@@ -129,27 +147,11 @@ static void *thread(void *arg)
  * One program, in a child: its own rtnetlink sockets (the fork server's
  * must not see its answers), then both threads at once.
  */
-static void times_up(int sig)
-{
-	(void)sig;
-	_exit(0);
-}
-
 static void child(void)
 {
 	struct sigaction sa = { .sa_handler = times_up };
-	struct itimerval limit = { .it_value.tv_sec = 4 };
+	struct itimerval limit = { .it_value.tv_sec = LIMIT };
 	pthread_t other;
-
-	/*
-	 * FIONBIO 0 makes a file blocking, and a read on it then waits for
-	 * a packet that may never come: after four seconds, the program
-	 * ends (the signal interrupts the wait; no SA_RESTART), as an
-	 * ordinary exit rather than one of afl's ten-second hangs.  A wait
-	 * the signal cannot end is a hang worth afl's report.
-	 */
-	sigaction(SIGALRM, &sa, NULL);
-	setitimer(ITIMER_REAL, &limit, NULL);
 
 	for (int s = 0; s < NSLOT; s++)
 		for (int i = 0; i < NFD; i++)
@@ -159,9 +161,20 @@ static void child(void)
 		W.nl[1] = netlink();
 		setns(W.nsfd[0], CLONE_NEWNET);
 	}
+	sigaction(SIGALRM, &sa, NULL);
+	setitimer(ITIMER_REAL, &limit, NULL);
 	pthread_create(&other, NULL, thread, (void *)1L);
 	thread((void *)0L);
-	pthread_join(other, NULL);
+	for (;;) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_sec += 1;
+		if (pthread_timedjoin_np(other, NULL, &ts) == 0)
+			break;
+		if (expired)
+			pthread_kill(other, SIGALRM);
+	}
 	_exit(0);
 }
 
