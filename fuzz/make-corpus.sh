@@ -1,10 +1,13 @@
 #!/bin/sh
-# make-corpus.sh: fuzz/seeds.txt (readable) -> fuzz/corpus/NAME (the
-# 4-byte operations of fuzz/fuzz.h that tt-fuzzer reads).
+# make-corpus.sh [TEXT DIR]: fuzz/seeds.txt (readable) -> fuzz/corpus/NAME
+# (the 4-byte operations of fuzz/fuzz.h that tt-fuzzer reads); with
+# arguments, TEXT's programs into DIR (fuzz/known.txt -> fuzz/known).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-rm -rf "$here/corpus"
-mkdir -p "$here/corpus"
+text=${1:-$here/seeds.txt}
+dir=${2:-$here/corpus}
+rm -rf "$dir"
+mkdir -p "$dir"
 # Operation names in enum op_code's order.
 ops="open close dup read write forward ioctl poll async create delete rename
 updown mtu txqlen netns addr send sleep"
@@ -18,7 +21,7 @@ code() {
 	exit 1
 }
 oct() { printf '\\%03o' "$1"; }
-grep -v '^#' "$here/seeds.txt" | while read -r name prog; do
+grep -v '^#' "$text" | while read -r name prog; do
 	[ -n "$name" ] || continue
 	bytes=
 	for step in $prog; do
@@ -30,6 +33,6 @@ STEP
 		bytes="$bytes$(oct "$(code "$op")")$(oct "$who")$(oct "$a")$(oct "$b")"
 	done
 	# shellcheck disable=SC2059
-	printf "$bytes" > "$here/corpus/$name"
+	printf "$bytes" > "$dir/$name"
 done
-ls "$here/corpus" | wc -l
+ls "$dir" | wc -l
