@@ -60,6 +60,8 @@ struct world {
 	unsigned long text;	/* the module's .text, for stable PCs */
 };
 extern struct world W;
+/* TT_FUZZ_VERBOSE=1: replay says what each call returned (stderr). */
+extern int verbose;
 
 /* Per-slot state that operations share between the threads. */
 struct slot {

@@ -40,6 +40,7 @@
 #define FS_ST	199
 
 struct world W;
+int verbose;
 struct slot S[NSLOT];
 
 static struct op prog[MAX_OPS];
@@ -279,6 +280,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: tt-fuzzer FILE | --replay FILE...\n");
 		return 2;
 	}
+	verbose = getenv("TT_FUZZ_VERBOSE") != NULL;
 	setup();
 	kmsg = kmsg_open();
 	W.nl[0] = netlink();

@@ -8,6 +8,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -99,6 +100,9 @@ static int talk(int ns, struct req *r)
 				err = ((struct nlmsgerr *)NLMSG_DATA(h))->error;
 	}
 	pthread_mutex_unlock(&lock[ns]);
+	if (verbose)
+		fprintf(stderr, "  rtnetlink %d in ns %d: %d\n",
+			r->nh.nlmsg_type, ns, err);
 	return err;
 }
 

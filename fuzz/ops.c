@@ -56,6 +56,9 @@ static void op_open(int s, uint8_t a)
 		snprintf(path, sizeof(path), "%s/%s%d", W.nodes, drv[s % 3],
 			 10 + s / 3);
 	fd = open(path, flags);
+	if (verbose)
+		fprintf(stderr, "  open %s: %d %s\n", path, fd,
+			fd < 0 ? strerror(errno) : "");
 	if (fd >= 0) {
 		atomic_store(&S[s].ifhead, 0);
 		atomic_store(&S[s].vnet, 0);
@@ -114,7 +117,12 @@ static void op_write(int s, int to, uint8_t a, uint8_t b, int count)
 	for (int i = 0; i < count; i++) {
 		size_t len = build_frame(s, to, a >> 1, b, buf, sizeof(buf));
 
-		if (write(fd, buf, len) < 0 && errno == EBADF)
+		ssize_t n = write(fd, buf, len);
+
+		if (verbose)
+			fprintf(stderr, "  write %zu bytes to slot %d: %zd %s\n",
+				len, s, n, n < 0 ? strerror(errno) : "");
+		if (n < 0 && errno == EBADF)
 			break;
 	}
 }
@@ -260,7 +268,9 @@ void run_op(const struct op *op, int thread)
 	char name[IFNAMSIZ], other[IFNAMSIZ];
 	int ns;
 
-	(void)thread;
+	if (verbose)
+		fprintf(stderr, "thread %d: op %d slot %d a %d b %d\n", thread,
+			op->code % OP_COUNT, s, a, b);
 	switch (op->code % OP_COUNT) {
 	case OP_OPEN:
 		op_open(s, a);
