@@ -22,84 +22,19 @@ out=$root/build/newer-kernels
 
 # RELEASE:SUITES:SERIES, the chroot's release, the suites its apt reads
 # (the first is the release itself) and the kernel series whose newest
-# amd64 headers to build against.
-targets="trixie:trixie,trixie-backports:7.3 sid:sid:7.2"
-
-# Only what the headers do not pull in themselves: each linux-headers
-# package depends on the gcc-N-for-host its kernel was built with, but
-# that gcc runs the unprefixed "as", which only binutils provides.
-base_pkgs=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,pahole,ca-certificates
-build_pkgs="$(echo "$base_pkgs" | tr , ' ') binutils"
+# amd64 headers to build against: every release of scripts/matrix.
+targets=$(awk '!/^#/ && NF == 4 && $1 != "host" { print $1 ":" $2 ":" $3 }' \
+	scripts/matrix)
 
 if [ "$(id -u)" != 0 ]; then
 	echo "newer-kernels: must run as root (debootstrap, chroot)" >&2
 	exit 1
 fi
-
-# The host's Debian archive, never a name written here.
-mirror=${TT_MIRROR:-}
-if [ -z "$mirror" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
-	mirror=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' \
-		/etc/apt/sources.list.d/debian.sources | head -n 1)
-fi
-if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
-	mirror=$(sed -n 's/^deb[[:space:]]\{1,\}\([^[:space:]]*\/debian\)\/*[[:space:]].*/\1/p' \
-		/etc/apt/sources.list | head -n 1)
-fi
-if [ -z "$mirror" ]; then
-	echo "newer-kernels: no Debian mirror in the host's apt sources;" \
-		"set TT_MIRROR" >&2
-	exit 1
-fi
-
-if ! command -v debootstrap > /dev/null; then
-	echo "newer-kernels: installing debootstrap"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	apt-get install -y -qq --no-install-recommends --no-upgrade debootstrap
-fi
-
+. scripts/roots-lib.sh
 mkdir -p "$roots" "$out"
 roots=$(realpath "$roots")
-
-# objtool reads /proc; only what this run mounted is unmounted again.
-mounted=
-# shellcheck disable=SC2317 # run by the trap
-cleanup() {
-	for m in $mounted; do
-		umount "$m" || true
-	done
-}
-trap cleanup EXIT
+trap roots_umount EXIT
 trap 'exit 130' INT TERM
-
-# The apt configuration lives in the chroot's /etc/if_tuntap-apt, read only
-# through APT_CONFIG, so the chroot's own sources stay as debootstrap left
-# them.  Snapshot mirrors serve Release files past their Valid-Until date,
-# and a chroot has no /dev/pts for dpkg's terminal log.
-write_apt_conf() { # CHROOT MIRROR SUITES
-	mkdir -p "$1/etc/if_tuntap-apt"
-	: > "$1/etc/if_tuntap-apt/sources.list"
-	for s in $(echo "$3" | tr , ' '); do
-		echo "deb $2 $s main" >> "$1/etc/if_tuntap-apt/sources.list"
-	done
-	cat > "$1/etc/if_tuntap-apt/apt.conf" <<-EOF
-	Dir::Etc::SourceList "/etc/if_tuntap-apt/sources.list";
-	Dir::Etc::SourceParts "/etc/if_tuntap-apt/none.d";
-	Acquire::Check-Valid-Until "false";
-	APT::Install-Recommends "false";
-	Dpkg::Use-Pty "false";
-	EOF
-	mkdir -p "$1/etc/if_tuntap-apt/none.d"
-}
-
-in_root() { # CHROOT COMMAND...
-	r=$1
-	shift
-	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
-		DEBIAN_FRONTEND=noninteractive \
-		APT_CONFIG=/etc/if_tuntap-apt/apt.conf chroot "$r" "$@"
-}
 
 status=0
 summary=
@@ -109,38 +44,15 @@ for t in $targets; do
 	suites=${t#*:}
 	suites=${suites%:*}
 	r=$roots/$release
-	# A root without the mark is a debootstrap that did not finish.
-	if [ ! -f "$r/.if_tuntap-root" ]; then
-		echo "== $release: debootstrap into $r"
-		if grep -q " $r/proc " /proc/mounts; then
-			umount "$r/proc"
-		fi
-		rm -rf "$r"
-		if ! nice -n 10 debootstrap --variant=minbase \
-			--include="$base_pkgs" "$release" "$r" "$mirror" \
-			> "$roots/$release.debootstrap.log" 2>&1; then
-			echo "newer-kernels: debootstrap $release failed," \
-				"see $roots/$release.debootstrap.log" >&2
-			summary="$summary
+	if ! roots_ensure "$roots" "$release" "$suites"; then
+		summary="$summary
 $release $series: FAILED (debootstrap)"
-			status=1
-			continue
-		fi
-		touch "$r/.if_tuntap-root"
+		status=1
+		continue
 	fi
-	if ! grep -q " $r/proc " /proc/mounts; then
-		mount -t proc proc "$r/proc"
-		mounted="$mounted $r/proc"
-	fi
-	write_apt_conf "$r" "$mirror" "$suites"
-
 	echo "== $release: newest linux-headers-$series amd64"
-	in_root "$r" apt-get update -qq > "$roots/$release.apt.log" 2>&1 || true
-	re=$(echo "$series" | sed 's/\./\\./g')
-	pkg=$(in_root "$r" apt-cache pkgnames "linux-headers-$series" |
-		grep -E "^linux-headers-${re}[.-][^[:space:]]*-amd64\$" |
-		grep -vE -- '-(cloud|rt)-amd64$' | sort -V | tail -n 1)
-	if [ -z "$pkg" ]; then
+	kver=$(roots_newest_kver "$r" "$series")
+	if [ -z "$kver" ]; then
 		echo "newer-kernels: $release has no linux-headers-$series" \
 			"(see $roots/$release.apt.log)" >&2
 		summary="$summary
@@ -148,10 +60,8 @@ $release $series: FAILED (no headers)"
 		status=1
 		continue
 	fi
-	kver=${pkg#linux-headers-}
-	# shellcheck disable=SC2086 # a list of names
-	if ! in_root "$r" apt-get install -y -qq "$pkg" $build_pkgs \
-		>> "$roots/$release.apt.log" 2>&1; then
+	pkg=linux-headers-$kver
+	if ! roots_install "$r" "$roots/$release.apt.log" "$pkg"; then
 		echo "newer-kernels: installing $pkg failed," \
 			"see $roots/$release.apt.log" >&2
 		summary="$summary

@@ -1,9 +1,11 @@
 #!/bin/sh
-# mkinitramfs.sh KVER OUT: a tiny initramfs (static busybox and the modules
-# 9p needs) that mounts the host's root filesystem read-only over virtio-9p
-# and hands over to the command named on the kernel command line.
+# mkinitramfs.sh KVER OUT [MODROOT]: a tiny initramfs (static busybox and
+# the modules 9p needs) that mounts the guest's root filesystem (the host's,
+# or a release's root: run-vm.sh's TT_GUEST_ROOT) read-only over virtio-9p
+# and hands over to the command named on the kernel command line.  The
+# modules come from MODROOT/lib/modules/KVER (default: the host's).
 set -eu
-kver=$1 out=$2
+kver=$1 out=$2 modroot=${3:-}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -15,8 +17,9 @@ for applet in sh mount insmod switch_root mkdir cat echo poweroff sleep; do
 done
 
 # Modules in dependency order, each once, uncompressed for busybox insmod.
-if [ -d "/lib/modules/$kver/kernel" ]; then
-	modprobe -S "$kver" --show-depends -a virtio_pci 9pnet_virtio 9p |
+if [ -d "$modroot/lib/modules/$kver/kernel" ]; then
+	modprobe ${modroot:+-d "$modroot"} -S "$kver" --show-depends \
+		-a virtio_pci 9pnet_virtio 9p |
 		awk '$1 == "insmod" && !seen[$2]++ { print $2 }' > "$tmp/order"
 else
 	: > "$tmp/order"

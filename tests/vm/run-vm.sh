@@ -4,14 +4,35 @@
 # job.out, job.rc, dmesg.txt and console.log in OUTDIR.  Exits with the
 # job's status; 124 if the guest did not finish in time.  TT_KERNEL=PATH
 # boots that image instead of /boot/vmlinuz-KVER (KVER is then its release).
+#
+# TT_GUEST_ROOT=DIR shares DIR as the guest's root instead of the host's /
+# (a release's root from scripts/distro-kernel.sh): the kernel is
+# DIR/usr/lib/modules/KVER/vmlinuz (or DIR/boot/vmlinuz-KVER), its modules
+# come from DIR, and TT_GUEST_REPO names the tree the guest runs from, a
+# path inside DIR (default /srv/if_tuntap).
 set -eu
 kver=$1 out=$(realpath "$2") limit=${3:-1800}
 here=$(dirname "$(realpath "$0")")
 cache=${TT_CACHE:-$here/../../build/vm}
 mkdir -p "$cache"
-initrd=$cache/initramfs-$kver.gz
+groot=${TT_GUEST_ROOT:-}
+if [ -n "$groot" ]; then
+	groot=$(realpath "$groot")
+	repo=${TT_GUEST_REPO:-/srv/if_tuntap}
+	repo_share=$groot$repo
+	kernel=$groot/usr/lib/modules/$kver/vmlinuz
+	[ -f "$kernel" ] || kernel=$groot/boot/vmlinuz-$kver
+	# A kernel of the same release in another root has other modules.
+	initrd=$cache/initramfs-$kver-$(basename "$groot").gz
+else
+	repo=$(cd "$here/../.." && pwd)
+	repo_share=$repo
+	kernel=/boot/vmlinuz-$kver
+	initrd=$cache/initramfs-$kver.gz
+fi
+kernel=${TT_KERNEL:-$kernel}
 if [ ! -s "$initrd" ] || [ "$here/mkinitramfs.sh" -nt "$initrd" ]; then
-	"$here/mkinitramfs.sh" "$kver" "$initrd"
+	"$here/mkinitramfs.sh" "$kver" "$initrd" "$groot"
 fi
 rm -f "$out/job.rc" "$out/job.out" "$out/dmesg.txt"
 
@@ -20,8 +41,7 @@ rm -f "$out/job.rc" "$out/job.out" "$out/dmesg.txt"
 cmdline="console=ttyS0 panic=-1 mitigations=off"
 slub=${TT_SLUB_DEBUG-FZPU}
 [ -n "$slub" ] && cmdline="$cmdline slub_debug=$slub"
-repo=$(cd "$here/../.." && pwd)
-cmdline="$cmdline tt.init=$here/guest-init.sh tt.repo=$repo ${TT_CMDLINE:-}"
+cmdline="$cmdline tt.init=$repo/tests/vm/guest-init.sh tt.repo=$repo ${TT_CMDLINE:-}"
 # This machine's /dev/kvm opens but does not run guests: TCG unless asked.
 accel=${TT_ACCEL:-tcg}
 boot() {
@@ -29,10 +49,10 @@ boot() {
 		-machine pc,accel=$accel -cpu max -smp "${TT_CPUS:-2}" \
 		-m "${TT_MEM:-2048}" \
 		-nographic -no-reboot \
-		-kernel "${TT_KERNEL:-/boot/vmlinuz-$kver}" -initrd "$initrd" -append "$cmdline" \
-		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
+		-virtfs local,path="${groot:-/}",mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs local,path="$out",mount_tag=out,security_model=none,multidevs=remap \
-		-virtfs local,path="$repo",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
+		-virtfs local,path="$repo_share",mount_tag=repo,security_model=none,readonly=on,multidevs=remap \
 		< /dev/null > "$out/console.log" 2>&1
 }
 # Whether a guest's console shows an int3 oops whose RIP is outside our

@@ -1,0 +1,106 @@
+#!/bin/sh
+# distro-kernel.sh RELEASE SUITES SERIES: make build/roots/RELEASE ready to
+# boot the newest amd64 kernel of SERIES that SUITES offer, as that
+# release's users run it:
+#
+#   - the root (debootstrap, once), with the kernel's headers and the
+#     guest's userland (roots-lib.sh: iproute2, iperf3, tcpdump, dkms, ...);
+#   - the kernel itself, unpacked into the root from Debian's packages
+#     (linux-binary, linux-modules, linux-base) and indexed by depmod: the
+#     guest boots ROOT/usr/lib/modules/KVER/vmlinuz and loads its modules
+#     from the root;
+#   - a copy of this tree in ROOT/srv/if_tuntap, built there by
+#     scripts/build.sh in a chroot, so the module (W=1) and every test
+#     program come from the release's own compiler.
+#
+# Prints KVER on stdout, all else on stderr.  Exits non-zero when anything fails or the
+# module's W=1 build warns (the log is ROOT/srv/if_tuntap/build/KVER.log).
+# TT_ROOTS moves build/roots.  A second run reuses all of it: apt installs
+# only what is missing or newer, and make rebuilds only what changed.
+set -eu
+# Everything but the answer goes to stderr, so that a caller can take KVER
+# from stdout whatever apt or debootstrap print.
+exec 3>&1 1>&2
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+. scripts/roots-lib.sh
+release=$1 suites=$2 series=$3
+roots=${TT_ROOTS:-$root/build/roots}
+
+if [ "$(id -u)" != 0 ]; then
+	echo "distro-kernel: must run as root (debootstrap, chroot)" >&2
+	exit 1
+fi
+mkdir -p "$roots"
+roots=$(realpath "$roots")
+r=$roots/$release
+trap roots_umount EXIT
+trap 'exit 130' INT TERM
+
+roots_ensure "$roots" "$release" "$suites"
+kver=$(roots_newest_kver "$r" "$series")
+if [ -z "$kver" ]; then
+	echo "distro-kernel: $release offers no linux-headers-$series" \
+		"(see $roots/$release.apt.log)" >&2
+	exit 1
+fi
+log=$roots/$release.apt.log
+# shellcheck disable=SC2086 # lists of names
+if ! roots_install "$r" "$log" "linux-headers-$kver" $ROOT_GUEST_PKGS; then
+	echo "distro-kernel: apt-get install in $release failed, see $log" >&2
+	exit 1
+fi
+
+# The image is not installed through apt: linux-image-KVER pulls in an
+# initramfs generator and runs it, and the guest boots our own initramfs.
+# Unpacking the three packages puts vmlinuz and the modules in place.
+if [ ! -f "$r/usr/lib/modules/$kver/vmlinuz" ] ||
+	[ ! -d "$r/usr/lib/modules/$kver/kernel" ]; then
+	echo "== $kver: kernel image and modules into $r"
+	cache=/var/cache/if_tuntap-kernel
+	rm -rf "${r:?}$cache"
+	mkdir -p "$r$cache"
+	if ! in_root "$r" sh -c "cd $cache && apt-get download -q \
+		linux-binary-$kver linux-modules-$kver linux-base-$kver" \
+		>> "$log" 2>&1; then
+		echo "distro-kernel: downloading $kver failed, see $log" >&2
+		exit 1
+	fi
+	for deb in "$r$cache"/*.deb; do
+		dpkg-deb -x "$deb" "$r"
+	done
+	rm -rf "${r:?}$cache"
+fi
+in_root "$r" depmod -a "$kver"
+
+# A fresh copy of the tree (but its earlier build), then the build.
+tree=$r/srv/if_tuntap
+mkdir -p "$tree"
+find "$tree" -mindepth 1 -maxdepth 1 ! -name build -exec rm -rf {} +
+tar -C "$root" --exclude=./build --exclude=./.git -cf - . | tar -C "$tree" -xf -
+seed=${TT_SEEDS:-$root/../shared/seeds}/000_8af2270b7b997bef.txt
+rm -rf "$r/srv/if_tuntap-seeds"
+if [ -f "$seed" ]; then
+	mkdir -p "$r/srv/if_tuntap-seeds"
+	cp "$seed" "$r/srv/if_tuntap-seeds/"
+fi
+mkdir -p "$tree/build"
+blog=$tree/build/$kver.log
+cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
+	"$r/usr/src/linux-headers-$kver/.config")
+echo "== $kver ($release, $cc): scripts/build.sh in the root, W=1"
+# The module is rebuilt whole, so that its W=1 warnings are all in the log.
+rm -rf "${tree:?}/build/$kver"
+if ! nice -n 10 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
+	LC_ALL=C.UTF-8 TT_KERNELS="$kver" TT_KBUILD_FLAGS=W=1 \
+	TT_SEEDS=/srv/if_tuntap-seeds \
+	chroot "$r" sh /srv/if_tuntap/scripts/build.sh > "$blog" 2>&1; then
+	cat "$blog"
+	echo "distro-kernel: the build in $release failed ($blog)" >&2
+	exit 1
+fi
+if grep -E 'warning:' "$blog"; then
+	echo "distro-kernel: the build in $release warned ($blog)" >&2
+	exit 1
+fi
+echo "$kver" >&3

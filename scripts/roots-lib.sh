@@ -1,0 +1,134 @@
+# roots-lib.sh: sourced by newer-kernels.sh and distro-kernel.sh.  A "root"
+# is a debootstrapped Debian release in build/roots/RELEASE: it builds the
+# module with that release's own compiler (in a chroot) and, shared over
+# 9p, is the whole userland of the guest that boots that release's kernel.
+#
+# Nothing of the host's apt is touched: every package comes from the host's
+# own mirror (read from its apt sources, never named here) through an apt
+# configuration that lives inside the root and is read only through
+# APT_CONFIG.
+
+# Packages every root gets at debootstrap time: what a module build needs
+# beside the headers.  The headers depend on the gcc-N their kernel was
+# built with, but that gcc runs the unprefixed "as" of binutils.
+ROOT_BASE_PKGS=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,pahole,ca-certificates,binutils
+
+# What the suite runs in a guest whose userland is the root, as a user of
+# that release has it: the network tools, dkms and its compiler, udev for
+# the rule, man for the pages, gcc-multilib for the 32-bit test program,
+# xz and zstd for Debian's compressed modules.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+ROOT_GUEST_PKGS="iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
+python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd"
+
+# The host's Debian archive, or $TT_MIRROR.
+roots_mirror() {
+	m=${TT_MIRROR:-}
+	if [ -z "$m" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' \
+			/etc/apt/sources.list.d/debian.sources | head -n 1)
+	fi
+	if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
+		m=$(sed -n 's/^deb[[:space:]]\{1,\}\([^[:space:]]*\/debian\)\/*[[:space:]].*/\1/p' \
+			/etc/apt/sources.list | head -n 1)
+	fi
+	if [ -z "$m" ]; then
+		echo "roots: no Debian mirror in the host's apt sources; set TT_MIRROR" >&2
+		return 1
+	fi
+	echo "$m"
+}
+
+roots_need_debootstrap() {
+	command -v debootstrap > /dev/null && return 0
+	echo "roots: installing debootstrap" >&2
+	DEBIAN_FRONTEND=noninteractive apt-get update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends --no-upgrade debootstrap
+}
+
+# The apt configuration lives in the root's /etc/if_tuntap-apt, so the
+# root's own sources stay as debootstrap left them.  Snapshot mirrors serve
+# Release files past their Valid-Until date, and a chroot has no /dev/pts
+# for dpkg's terminal log.
+roots_write_apt_conf() { # ROOT MIRROR SUITES
+	mkdir -p "$1/etc/if_tuntap-apt/none.d"
+	: > "$1/etc/if_tuntap-apt/sources.list"
+	for s in $(echo "$3" | tr , ' '); do
+		echo "deb $2 $s main" >> "$1/etc/if_tuntap-apt/sources.list"
+	done
+	cat > "$1/etc/if_tuntap-apt/apt.conf" <<-EOF
+	Dir::Etc::SourceList "/etc/if_tuntap-apt/sources.list";
+	Dir::Etc::SourceParts "/etc/if_tuntap-apt/none.d";
+	Acquire::Check-Valid-Until "false";
+	APT::Install-Recommends "false";
+	Dpkg::Use-Pty "false";
+	EOF
+}
+
+in_root() { # ROOT COMMAND...
+	_r=$1
+	shift
+	env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LC_ALL=C.UTF-8 \
+		DEBIAN_FRONTEND=noninteractive \
+		APT_CONFIG=/etc/if_tuntap-apt/apt.conf chroot "$_r" "$@"
+}
+
+# objtool and some maintainer scripts read /proc; only what this process
+# mounted is unmounted again (call roots_umount from an EXIT trap).
+ROOTS_MOUNTED=
+roots_mount_proc() { # ROOT
+	grep -q " $1/proc " /proc/mounts && return 0
+	mount -t proc proc "$1/proc"
+	ROOTS_MOUNTED="$ROOTS_MOUNTED $1/proc"
+}
+
+roots_umount() {
+	for _m in $ROOTS_MOUNTED; do
+		umount "$_m" || true
+	done
+	ROOTS_MOUNTED=
+}
+
+# roots_ensure ROOTS RELEASE SUITES: debootstrap RELEASE into ROOTS/RELEASE
+# unless a finished one is there (marked .if_tuntap-root), mount its /proc,
+# write its apt configuration and refresh its package lists.
+roots_ensure() {
+	_r=$1/$2
+	_mirror=$(roots_mirror) || return 1
+	if [ ! -f "$_r/.if_tuntap-root" ]; then
+		echo "== $2: debootstrap into $_r" >&2
+		roots_need_debootstrap || return 1
+		if grep -q " $_r/proc " /proc/mounts; then
+			umount "$_r/proc"
+		fi
+		rm -rf "$_r"
+		if ! nice -n 10 debootstrap --variant=minbase \
+			--include="$ROOT_BASE_PKGS" "$2" "$_r" "$_mirror" \
+			> "$1/$2.debootstrap.log" 2>&1; then
+			echo "roots: debootstrap $2 failed, see $1/$2.debootstrap.log" >&2
+			return 1
+		fi
+		touch "$_r/.if_tuntap-root"
+	fi
+	roots_mount_proc "$_r"
+	roots_write_apt_conf "$_r" "$_mirror" "$3"
+	in_root "$_r" apt-get update -qq > "$1/$2.apt.log" 2>&1 || true
+}
+
+# roots_newest_kver ROOT SERIES: the newest plain amd64 flavour of SERIES
+# (e.g. 7.3.4+deb13-amd64) that the root's suites offer.
+roots_newest_kver() {
+	_re=$(echo "$2" | sed 's/\./\\./g')
+	in_root "$1" apt-cache pkgnames "linux-headers-$2" |
+		grep -E "^linux-headers-${_re}[.-][^[:space:]]*-amd64\$" |
+		grep -vE -- '-(cloud|rt)-amd64$' | sort -V | tail -n 1 |
+		sed 's/^linux-headers-//'
+}
+
+# roots_install ROOT LOG PACKAGE...: install into the root, quietly.
+roots_install() {
+	_r=$1 _log=$2
+	shift 2
+	in_root "$_r" apt-get install -y -qq "$@" >> "$_log" 2>&1
+}
