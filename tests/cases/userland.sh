@@ -311,8 +311,24 @@ man_pages_render_without_warnings() {
 	grep -q "TUNTAP_FD" "$UT/man8"
 }
 
-# The rule gives unit nodes their mode (udevadm test applies it, here
-# without a udev daemon); an administrator's edit takes effect and
+# Whether "udevadm test" gave NODE MODE, OWNER and GROUP (its output in
+# LOG).  Up to systemd 255 (Debian 12) it applies the rules to the node;
+# since 256 (Debian 13 and later) it changes nothing and reports what udevd
+# would set, with the rule line that set each value: then the report must
+# show them, and RULE must be the file whose line set the mode.
+udev_gave() { # NODE MODE OWNER GROUP LOG RULE
+	[ "$(stat -c %a:%U:%G "$1")" = "$2:$3:$4" ] && return 0
+	grep -q "$6:[0-9]* MODE 0$2\$" "$5" || return 1
+	awk -v m="0$2" -v o="$3" -v g="$4" '
+		last == "Device node owner:" && $1 == o { fo = 1 }
+		last == "Device node group:" && $1 == g { fg = 1 }
+		last == "Device node permission:" && $1 == m { fm = 1 }
+		{ last = $0; sub(/^[ \t]+/, "", last) }
+		END { exit !(fo && fg && fm) }' "$5"
+}
+
+# The rule gives unit nodes their mode (udevadm test applies it or reports
+# it, here without a udev daemon); an administrator's edit takes effect and
 # survives reinstalling.
 udev_rule_sets_node_mode_and_survives_edits() {
 	rule=/etc/udev/rules.d/70-if_tuntap.rules
@@ -320,11 +336,11 @@ udev_rule_sets_node_mode_and_survives_edits() {
 	chmod 0666 "/dev/$name"
 	udevadm test --action=add "/sys/class/if_tuntap/$name" > "$UT/udev" 2>&1 || true
 	grep -q "Reading rules file: $rule" "$UT/udev"
-	[ "$(stat -c %a:%U:%G "/dev/$name")" = 600:root:root ] ||
+	udev_gave "/dev/$name" 600 root root "$UT/udev" "$rule" ||
 		{ tail -n 20 "$UT/udev"; die "rule not applied to /dev/$name"; }
 	echo 'SUBSYSTEM=="if_tuntap", KERNEL=="tun*", GROUP="disk", MODE="0660"' >> "$rule"
 	udevadm test --action=add "/sys/class/if_tuntap/$name" > "$UT/udev" 2>&1 || true
-	[ "$(stat -c %a:%G "/dev/$name")" = 660:disk ] ||
+	udev_gave "/dev/$name" 660 root disk "$UT/udev" "$rule" ||
 		{ tail -n 20 "$UT/udev"; die "edited rule not applied"; }
 	(cd "$SRC" && make install DKMS=no) > "$UT/reinstall" 2>&1
 	grep -q "keeping your edited $rule" "$UT/reinstall"
