@@ -315,13 +315,16 @@ man_pages_render_without_warnings() {
 # LOG).  Up to systemd 255 (Debian 12) it applies the rules to the node;
 # since 256 (Debian 13 and later) it changes nothing and reports what udevd
 # would set, with the rule line that set each value: then the report must
-# show them, and RULE must be the file whose line set the mode.
+# show them, and RULE must be the file whose line set the mode.  The
+# report's words: "RULE:9 MODE 0600" and "Device node owner:" (257),
+# "RULE:9 MODE=\"0600\": Set mode: 0600" and "Device node owner user:"
+# (262).
 udev_gave() { # NODE MODE OWNER GROUP LOG RULE
 	[ "$(stat -c %a:%U:%G "$1")" = "$2:$3:$4" ] && return 0
-	grep -q "$6:[0-9]* MODE 0$2\$" "$5" || return 1
+	grep -Eq "$6:[0-9]+ MODE(=\"0$2\": Set mode:)? 0$2\$" "$5" || return 1
 	awk -v m="0$2" -v o="$3" -v g="$4" '
-		last == "Device node owner:" && $1 == o { fo = 1 }
-		last == "Device node group:" && $1 == g { fg = 1 }
+		last ~ /^Device node owner( user)?:$/ && $1 == o { fo = 1 }
+		last ~ /^Device node (owner )?group:$/ && $1 == g { fg = 1 }
 		last == "Device node permission:" && $1 == m { fm = 1 }
 		{ last = $0; sub(/^[ \t]+/, "", last) }
 		END { exit !(fo && fg && fm) }' "$5"
