@@ -279,13 +279,14 @@ _Static_assert(sizeof(every_alloc) / sizeof(every_alloc[0]) <= MAX_KNOBS,
  * write reaches (so every allocation in our path and the stack's after
  * it); one failure is never a shortage, since a write that cannot have a
  * pool page allocates again where it may sleep.  Then every allocation
- * fails, for 48 writes in a row.  Each write delivers or fails ENOBUFS,
- * counted in rx_errors, and the unit works afterwards.  That a failed
- * write leaks nothing is kmemleak's part of the debug check.  Up to 3000
- * bytes a packet is copied into a fragment of a page-pool page, 9000
- * bytes into a fragment and two whole pages; the pools and the per-CPU
- * sk_buff cache that wraps the head refill every few packets, and a
- * failed refill must give back the pages already taken.
+ * fails, for 48 writes in a row of each size: those that found a cached
+ * page and head deliver, the rest fail ENOBUFS.  Every failure is counted
+ * in rx_errors, and the unit works afterwards.  That a failed write leaks
+ * nothing is kmemleak's part of the debug check.  Up to 3000 bytes a
+ * packet is copied into a fragment of a page-pool page, 9000 bytes into a
+ * fragment and two whole pages; the pools and the per-CPU sk_buff cache
+ * that wraps the head refill every few packets, and a failed refill must
+ * give back the pages already taken.
  */
 static void write_without_memory_is_enobufs(void)
 {
@@ -314,14 +315,22 @@ static void write_without_memory_is_enobufs(void)
 		len = tt_udp4(pkt, TT_B4, TT_A4, 7003, 7004, payload,
 			      sizes[i] - 28);
 		fail_all_start(every_alloc, N_OF(every_alloc));
-		for (int w = 0; w < 48; w++)
-			*count += write(fd, pkt, len) == -1 && errno == ENOBUFS;
+		for (int w = 0; w < 48; w++) {
+			ssize_t r = write(fd, pkt, len);
+			int err = errno;
+
+			if (r == -1 && err == ENOBUFS)
+				++*count;
+			else if (r != (ssize_t)len)
+				TT_FAIL("%zu-byte write, no memory: %zd (%s)",
+					len, r, strerror(err));
+		}
 		fail_all_stop(every_alloc, N_OF(every_alloc));
 	}
+	/* Those that made no allocation (cached pages and heads) delivered. */
 	printf("# ENOBUFS: %ld with one allocation failed; with all failed, %ld writes through a page fragment, %ld paged\n",
 	       nth_enobufs, enobufs[0], enobufs[1]);
-	CHECK_EQ(enobufs[0], 3 * 48);
-	CHECK_EQ(enobufs[1], 48);
+	CHECK(enobufs[0] > 0 && enobufs[1] > 0);
 	CHECK_EQ(tt_stat(name, "rx_errors") - err0,
 		 nth_enobufs + enobufs[0] + enobufs[1]);
 
