@@ -185,6 +185,41 @@ static void close_drops_queue_and_closed_unit_drops_output(void)
 }
 
 /*
+ * A tun that is up with no file open (made by ip link add, never opened):
+ * what the stack sends is dropped and counted, and the sender hears
+ * EHOSTDOWN, as on FreeBSD.  Behind a qdisc the sender has already been
+ * told the packet went: counted only.  (After a close the link has no
+ * carrier, and the core drops what is sent before it reaches the unit.)
+ */
+static void unopened_tun_output_is_ehostdown(void)
+{
+	uint8_t payload[PAYLOAD] = { 0 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(PORT_B) };
+	const char *name = "tun4711";
+	long drops;
+	int s;
+
+	tt_sh_quiet("ip link del %s", name);
+	CHECK_EQ(tt_sh("ip link add %s type bsdtun && ip addr add %s peer %s dev %s && ip link set %s up",
+		       name, TT_A4, TT_B4, name, name), 0);
+	s = udp_socket(TT_A4, PORT_A);
+	inet_pton(AF_INET, TT_B4, &to.sin_addr);
+	drops = tt_stat(name, "tx_dropped");
+	for (int i = 0; i < 3; i++)
+		CHECK_ERR(sendto(s, payload, PAYLOAD, 0,
+				 (struct sockaddr *)&to, sizeof(to)), EHOSTDOWN);
+	CHECK_EQ(tt_stat(name, "tx_dropped"), drops + 3);
+	CHECK_EQ(tt_sh("tc qdisc add dev %s root pfifo", name), 0);
+	CHECK_EQ(sendto(s, payload, PAYLOAD, 0, (struct sockaddr *)&to,
+			sizeof(to)), PAYLOAD);
+	for (int i = 0; i < 50 && tt_stat(name, "tx_dropped") < drops + 4; i++)
+		usleep(20000);
+	CHECK_EQ(tt_stat(name, "tx_dropped"), drops + 4);
+	close(s);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
+/*
  * One write of @len bytes whose @n-th allocation fails: it must deliver
  * (the failure was the stack's, after ours) or fail ENOBUFS (ours).
  * Returns whether the write made fewer than @n allocations.
@@ -600,6 +635,7 @@ static const struct tt_case cases[] = {
 	{ "tun_ten_thousand_packets_sent_are_read_intact", ten_thousand_packets_sent_are_read_intact },
 	{ "tun_queue_bounded_by_txqueuelen_drops_counted", queue_bounded_by_txqueuelen_drops_counted },
 	{ "tun_close_drops_queue_and_closed_unit_drops_output", close_drops_queue_and_closed_unit_drops_output },
+	{ "tun_unopened_unit_output_is_ehostdown", unopened_tun_output_is_ehostdown },
 	{ "tun_write_without_memory_is_enobufs", write_without_memory_is_enobufs },
 	{ "tun_write_when_nowait_pages_fail_still_delivers", write_when_nowait_pages_fail_still_delivers },
 	{ "tun_zerocopy_send_completes_while_queued", tun_zerocopy_send_completes_while_queued },
