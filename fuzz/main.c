@@ -221,6 +221,13 @@ static void child(void)
 		if (expired)
 			pthread_kill(other, SIGALRM);
 	}
+	/*
+	 * One entry that every program sets, even one whose operations all
+	 * failed before reaching the module (an injected failure in the
+	 * VFS): afl stops the whole run at a seed with an empty map.
+	 */
+	if (W.map)
+		W.map[0] = 1;
 	if (P) {
 		P->setup += t1 - t0;
 		P->program += now() - t1;
