@@ -47,6 +47,7 @@ enum op_code {
 	OP_NETNS, OP_ADDR, OP_SEND,
 	/* either */
 	OP_SLEEP,
+	OP_FAIL,	/* the thread's Nth allocation from now fails */
 	OP_COUNT
 };
 
@@ -58,6 +59,12 @@ struct world {
 	char nodes[64];		/* folder of our unit nodes (mknod) */
 	uint8_t *map;		/* afl's coverage map, or NULL */
 	unsigned long text;	/* the module's .text, for stable PCs */
+	/*
+	 * Shared with the children: bit S set when the program changed
+	 * slot S's unit in a way its last close does not undo, so that the
+	 * fork server recreates it before the next program.
+	 */
+	_Atomic unsigned int *dirty;
 };
 extern struct world W;
 /* TT_FUZZ_VERBOSE=1: replay says what each call returned (stderr). */
@@ -74,6 +81,10 @@ extern struct slot S[NSLOT];
 /* ops.c */
 void slot_name(int s, bool renamed, char *buf, size_t len);
 void run_op(const struct op *op, int thread);
+extern const char *const drv[3];	/* "tun", "tap", "vmnet" */
+void thread_timer(void);
+void slot_soften(int s);
+void fail_nth(uint8_t a);	/* each program thread, before its ops */
 
 /* nl.c: rtnetlink, on socket W.nl[ns]; 0 or -errno */
 int nl_create(int ns, const char *kind, const char *name);
@@ -83,16 +94,16 @@ int nl_set(int ns, const char *name, int up, int mtu, int txqlen,
 int nl_addr(int ns, const char *name, int family, const void *addr,
 	    int prefix, bool add);
 int nl_neigh(int ns, const char *name, const void *ip4, const uint8_t *mac);
-void nl_flush(int ns);
+void nl_flush(int ns, unsigned int keep);
 
 /* packet.c: a frame for slot @s, variant @v, into @buf; its length */
 size_t build_frame(int s, int to, uint8_t v, uint8_t b, uint8_t *buf,
 		   size_t size);
 
 /* kcov.c */
-int kcov_open(void);			/* -1 where the kernel has none */
-void kcov_start(int fd);
-void kcov_stop_into_map(int fd);
+void kcov_open_all(void);		/* in the fork server, once */
+int kcov_start(int thread);		/* -1 where the kernel has none */
+void kcov_stop_into_map(int started);
 
 /* report.c: the kernel log */
 int kmsg_open(void);

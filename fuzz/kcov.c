@@ -22,41 +22,61 @@
 
 #define COVER	(64 * 1024)	/* PCs per thread and program */
 
-static _Thread_local unsigned long *area;
+/*
+ * One KCOV file and buffer per thread of the program, opened and mapped
+ * once by the fork server and inherited by every child: a file's
+ * KCOV_INIT_TRACE allocates COVER longs in the kernel (vmalloc, and
+ * KASAN's shadow of it), which per child cost more than many operations.
+ * KCOV binds a file to the task that enables it, and the task's exit
+ * unbinds it (kcov_task_exit), so the next child's thread can enable it
+ * again even when the last one was killed mid-program.
+ */
+static int kfd[NTHREAD] = { -1, -1 };
+static unsigned long *karea[NTHREAD];
 
-int kcov_open(void)
+void kcov_open_all(void)
 {
-	int fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+	for (int t = 0; t < NTHREAD; t++) {
+		int fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
+		void *a;
 
-	if (fd < 0)
-		return -1;
-	if (ioctl(fd, KCOV_INIT_TRACE, COVER) < 0)
-		goto fail;
-	area = mmap(NULL, COVER * sizeof(long), PROT_READ | PROT_WRITE,
-		    MAP_SHARED, fd, 0);
-	if (area == MAP_FAILED)
-		goto fail;
-	return fd;
-fail:
-	close(fd);
-	return -1;
+		if (fd < 0)
+			return;
+		if (ioctl(fd, KCOV_INIT_TRACE, COVER) < 0) {
+			close(fd);
+			return;
+		}
+		a = mmap(NULL, COVER * sizeof(long), PROT_READ | PROT_WRITE,
+			 MAP_SHARED, fd, 0);
+		if (a == MAP_FAILED) {
+			close(fd);
+			return;
+		}
+		kfd[t] = fd;
+		karea[t] = a;
+	}
 }
 
-void kcov_start(int fd)
+/* Thread @t's tracing on; its file, or -1 where there is no KCOV. */
+int kcov_start(int t)
 {
+	int fd = kfd[t];
+
 	if (fd < 0 || ioctl(fd, KCOV_ENABLE, KCOV_TRACE_PC) < 0)
-		return;
-	__atomic_store_n(&area[0], 0, __ATOMIC_RELAXED);
+		return -1;
+	__atomic_store_n(&karea[t][0], 0, __ATOMIC_RELAXED);
+	return t;
 }
 
-void kcov_stop_into_map(int fd)
+void kcov_stop_into_map(int t)
 {
-	unsigned long n, prev = 0;
+	unsigned long n, prev = 0, *area;
 
-	if (fd < 0)
+	if (t < 0)
 		return;
+	area = karea[t];
 	n = __atomic_load_n(&area[0], __ATOMIC_RELAXED);
-	ioctl(fd, KCOV_DISABLE, 0);
+	ioctl(kfd[t], KCOV_DISABLE, 0);
 	if (!W.map)
 		return;
 	if (n >= COVER)

@@ -35,6 +35,9 @@
 #include <time.h>
 #include <unistd.h>
 #include <linux/netlink.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <net/if.h>
 
 #define FS_CTL	198
 #define FS_ST	199
@@ -45,6 +48,30 @@ struct slot S[NSLOT];
 
 static struct op prog[MAX_OPS];
 static int nops;
+
+/*
+ * TT_FUZZ_PROFILE=1: where an input's time goes, summed over a replay
+ * (scripts/fuzz --bench).  The child writes its own phases into a page
+ * it shares with the fork server.
+ */
+static int profile;
+struct prof {
+	double setup, program;		/* in the child */
+	double child, clean, kmsg;	/* in the fork server */
+	double kcov;			/* open, map, fold: both threads */
+	double op[OP_COUNT];		/* per operation, both threads */
+	int nop[OP_COUNT];
+	int runs;
+};
+static struct prof *P;
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec / 1e9;
+}
 
 static int netlink(void)
 {
@@ -134,13 +161,28 @@ static void times_up(int sig)
 /* Runs the operations of thread @t, in order, under KCOV. */
 static void *thread(void *arg)
 {
-	int t = (int)(long)arg, kcov = kcov_open();
+	int t = (int)(long)arg, kcov;
+	double t0 = now(), t1;
 
-	kcov_start(kcov);
+	thread_timer();
+	kcov = kcov_start(t);
+	t1 = now();
 	for (int i = 0; i < nops && !expired; i++)
-		if ((prog[i].who >> 7) == t)
+		if ((prog[i].who >> 7) == t) {
+			double b = now();
+
 			run_op(&prog[i], t);
+			if (P) {
+				P->op[prog[i].code % OP_COUNT] += now() - b;
+				P->nop[prog[i].code % OP_COUNT]++;
+			}
+		}
+	fail_nth(0);		/* a failure still pending is not the fold's */
+	t0 = t1 - t0;		/* the open and start */
+	t1 = now();
 	kcov_stop_into_map(kcov);
+	if (P)
+		P->kcov += t0 + now() - t1;
 	return NULL;
 }
 
@@ -153,7 +195,9 @@ static void child(void)
 	struct sigaction sa = { .sa_handler = times_up };
 	struct itimerval limit = { .it_value.tv_sec = LIMIT };
 	pthread_t other;
+	double t0 = now(), t1;
 
+	setpgid(0, 0);		/* its forks with it: reap() */
 	for (int s = 0; s < NSLOT; s++)
 		for (int i = 0; i < NFD; i++)
 			S[s].fd[i] = -1;
@@ -164,6 +208,7 @@ static void child(void)
 	}
 	sigaction(SIGALRM, &sa, NULL);
 	setitimer(ITIMER_REAL, &limit, NULL);
+	t1 = now();
 	pthread_create(&other, NULL, thread, (void *)1L);
 	thread((void *)0L);
 	for (;;) {
@@ -176,21 +221,52 @@ static void child(void)
 		if (expired)
 			pthread_kill(other, SIGALRM);
 	}
+	/*
+	 * One entry that every program sets, even one whose operations all
+	 * failed before reaching the module (an injected failure in the
+	 * VFS): afl stops the whole run at a seed with an empty map.
+	 */
+	if (W.map)
+		W.map[0] = 1;
+	if (P) {
+		P->setup += t1 - t0;
+		P->program += now() - t1;
+	}
 	_exit(0);
 }
 
 /*
- * After a child: delete what it left, in both namespaces, and put back
- * the one module-wide setting a request changes (TUNSDEBUG), so that an
- * input runs the same whatever ran before it.
+ * Before each program the world is the same: the six slot units exist,
+ * fresh, in the home namespace, and nothing else of ours does.  Making a
+ * unit and, worse, deleting one (RCU grace periods, an rcu_barrier) cost
+ * a large part of an input under TCG, so a slot unit the program left as
+ * its last close leaves it is kept; what SOFT operations left (a link up,
+ * addresses) is undone; a unit with HARD changes (W.dirty) is deleted
+ * and made again.  Every other unit of ours (clones, moved or renamed
+ * ones) is deleted, in both namespaces.  Replay starts from the same
+ * world, so an input runs as it ran under afl.  Also puts back the one
+ * module-wide setting a request changes (TUNSDEBUG).
  */
 static void clean(void)
 {
+	unsigned int d = atomic_exchange(W.dirty, 0);
+	unsigned int keep = ~d & ((1u << NSLOT) - 1);
 	int fd;
 
-	for (int ns = 0; ns < 2; ns++)
-		if (W.nl[ns] >= 0)
-			nl_flush(ns);
+	nl_flush(0, keep);
+	if (W.nl[1] >= 0)
+		nl_flush(1, 0);
+	for (int s = 0; s < NSLOT; s++) {
+		char name[IFNAMSIZ], kind[16];
+
+		slot_name(s, false, name, sizeof(name));
+		if (!(keep >> s & 1) || !if_nametoindex(name)) {
+			snprintf(kind, sizeof(kind), "bsd%s", drv[s % 3]);
+			nl_create(0, kind, name);
+		} else if (d >> (8 + s) & 1) {
+			slot_soften(s);
+		}
+	}
 	fd = open("/sys/module/if_tuntap/parameters/debug", O_WRONLY);
 	if (fd >= 0) {
 		(void)!write(fd, "0", 1);
@@ -198,22 +274,48 @@ static void clean(void)
 	}
 }
 
+/*
+ * The child's own children (op_dup's forks) are in its process group;
+ * they hold the unit's files, so they go before the cleanup looks at the
+ * units.  We are their subreaper: the orphans are ours to wait for.
+ */
+static void reap(pid_t group)
+{
+	kill(-group, SIGKILL);
+	while (waitpid(-group, NULL, 0) > 0 || errno == EINTR)
+		;
+}
+
 static int run_one(const char *path, int kmsg, const char *log, int *status)
 {
 	pid_t pid;
+	double t0, t1, t2;
+	int r;
 
 	load(path);
+	t0 = now();
 	pid = fork();
 	if (pid == 0)
 		child();
 	waitpid(pid, status, 0);
+	reap(pid);
+	t1 = now();
 	clean();
-	return kmsg_reports(kmsg, path, log);
+	t2 = now();
+	r = kmsg_reports(kmsg, path, log);
+	if (P) {
+		P->child += t1 - t0;
+		P->clean += t2 - t1;
+		P->kmsg += now() - t2;
+		P->runs++;
+	}
+	return r;
 }
 
 static int replay(int argc, char **argv, int kmsg, const char *log)
 {
 	int bad = 0, status;
+	double t0 = now();
 
 	for (int i = 0; i < argc; i++) {
 		int r = run_one(argv[i], kmsg, log, &status);
@@ -221,6 +323,24 @@ static int replay(int argc, char **argv, int kmsg, const char *log)
 		printf("%s %s%s\n", r ? "report" : "ok", argv[i],
 		       r ? " (kernel log above it in the report log)" : "");
 		bad += r != 0;
+	}
+	if (P && P->runs) {
+		double all = now() - t0, n = P->runs;
+
+		printf("profile: %d inputs in %.1f s, %.2f execs/s; per input "
+		       "(ms): child %.0f (setup %.1f, program %.0f, exit "
+		       "%.0f), clean %.0f, kmsg %.1f\n", P->runs, all,
+		       n / all, 1e3 * P->child / n, 1e3 * P->setup / n,
+		       1e3 * P->program / n,
+		       1e3 * (P->child - P->setup - P->program) / n,
+		       1e3 * P->clean / n, 1e3 * P->kmsg / n);
+		printf("profile: kcov %.1f ms per input; operations (code: "
+		       "count, mean ms):", 1e3 * P->kcov / n);
+		for (int c = 0; c < OP_COUNT; c++)
+			if (P->nop[c])
+				printf(" %d: %d %.1f", c, P->nop[c],
+				       1e3 * P->op[c] / P->nop[c]);
+		printf("\n");
 	}
 	return bad ? 1 : 0;
 }
@@ -249,6 +369,7 @@ static void forkserver(const char *path, int kmsg, const char *log)
 		if (write(FS_ST, &pid, 4) != 4)
 			exit(1);
 		waitpid(pid, &status, 0);
+		reap(pid);
 		clean();
 		if (kmsg_reports(kmsg, path, log)) {
 			status = SIGABRT;	/* as if killed by it */
@@ -281,8 +402,23 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	verbose = getenv("TT_FUZZ_VERBOSE") != NULL;
+	profile = getenv("TT_FUZZ_PROFILE") != NULL;
+	if (profile) {
+		P = mmap(NULL, sizeof(*P), PROT_READ | PROT_WRITE,
+			 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (P == MAP_FAILED)
+			P = NULL;
+		else
+			memset(P, 0, sizeof(*P));
+	}
 	setup();
 	kmsg = kmsg_open();
+	W.dirty = mmap(NULL, sizeof(*W.dirty), PROT_READ | PROT_WRITE,
+		       MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (W.dirty == MAP_FAILED)
+		return 1;
+	*W.dirty = ~0u;		/* the first clean() makes every unit */
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	W.nl[0] = netlink();
 	W.nl[1] = -1;
 	if (W.nsfd[1] >= 0 && setns(W.nsfd[1], CLONE_NEWNET) == 0) {
@@ -290,6 +426,7 @@ int main(int argc, char **argv)
 		setns(W.nsfd[0], CLONE_NEWNET);
 	}
 	clean();
+	kcov_open_all();
 	if (!strcmp(argv[1], "--replay"))
 		return replay(argc - 2, argv + 2, kmsg, log);
 	if (fcntl(FS_ST, F_GETFD) >= 0)

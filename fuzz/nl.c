@@ -202,11 +202,12 @@ int nl_neigh(int ns, const char *name, const void *ip4, const uint8_t *mac)
 }
 
 /*
- * Delete every unit of ours in namespace @ns (whatever its name now): a
- * dump of the links, then a deletion by index of each whose kind is one
- * of the module's.
+ * Delete every unit of ours in namespace @ns (whatever its name now)
+ * except, in the home namespace, the slot units whose bit is set in
+ * @keep (found by name: a renamed unit is never kept): a dump of the
+ * links, then one deletion of all the others.
  */
-void nl_flush(int ns)
+void nl_flush(int ns, unsigned int keep)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int victims[256], n = 0;
@@ -228,6 +229,8 @@ void nl_flush(int ns)
 		     h = NLMSG_NEXT(h, len)) {
 			struct ifinfomsg *ifi = NLMSG_DATA(h);
 			int alen = IFLA_PAYLOAD(h);
+			const char *name = "";
+			bool ours = false;
 
 			if (h->nlmsg_seq != r.nh.nlmsg_seq)
 				continue;
@@ -240,15 +243,27 @@ void nl_flush(int ns)
 			     a = RTA_NEXT(a, alen)) {
 				int ilen = RTA_PAYLOAD(a);
 
+				if (a->rta_type == IFLA_IFNAME)
+					name = RTA_DATA(a);
 				if (a->rta_type != IFLA_LINKINFO)
 					continue;
 				for (struct rtattr *i = RTA_DATA(a);
 				     RTA_OK(i, ilen); i = RTA_NEXT(i, ilen))
 					if (i->rta_type == IFLA_INFO_KIND &&
-					    !strncmp(RTA_DATA(i), "bsd", 3) &&
-					    n < 256)
-						victims[n++] = ifi->ifi_index;
+					    !strncmp(RTA_DATA(i), "bsd", 3))
+						ours = true;
 			}
+			if (!ours || n >= 256)
+				continue;
+			for (int s = 0; ns == 0 && s < NSLOT; s++) {
+				char want[IFNAMSIZ];
+
+				slot_name(s, false, want, sizeof(want));
+				if ((keep >> s & 1) && !strcmp(name, want))
+					ours = false;
+			}
+			if (ours)
+				victims[n++] = ifi->ifi_index;
 		}
 	}
 	/*

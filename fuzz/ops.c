@@ -20,13 +20,14 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 #include <net/if_tun.h>
 #include <net/if_tap.h>
 
-static const char *const drv[3] = { "tun", "tap", "vmnet" };
+const char *const drv[3] = { "tun", "tap", "vmnet" };
 
 void slot_name(int s, bool renamed, char *buf, size_t len)
 {
@@ -88,6 +89,9 @@ static void op_dup(int s, uint8_t a)
 	if (pid == 0) {
 		char buf[2048];
 
+		/* A blocking read must not keep the unit open into the
+		 * next input: SIGALRM's default action ends this child. */
+		alarm(1);
 		(void)!read(fd, buf, sizeof(buf));
 		_exit(0);
 	}
@@ -95,18 +99,54 @@ static void op_dup(int s, uint8_t a)
 		waitpid(pid, NULL, 0);
 }
 
+/*
+ * A read on a file that FIONBIO 0 made blocking waits for a packet that
+ * may never come.  Each thread has a timer that interrupts its own read
+ * after READ_WAIT: the module's sleep and its interruption are covered,
+ * and the input goes on at once instead of stalling until LIMIT (which,
+ * with afl's mutations often turning FIONBIO 0 on, was most of the run).
+ */
+#define READ_WAIT_NS	(30 * 1000 * 1000)
+
+static _Thread_local timer_t waker;
+static _Thread_local bool have_waker;
+
+static void woken(int sig)
+{
+	(void)sig;
+}
+
+void thread_timer(void)
+{
+	struct sigaction sa = { .sa_handler = woken };	/* no SA_RESTART */
+	struct sigevent ev = {
+		.sigev_notify = SIGEV_THREAD_ID,
+		.sigev_signo = SIGUSR1,
+	};
+
+	sigaction(SIGUSR1, &sa, NULL);
+	ev._sigev_un._tid = gettid();
+	have_waker = timer_create(CLOCK_MONOTONIC, &ev, &waker) == 0;
+}
+
 static void op_read(int s, uint8_t a, uint8_t b)
 {
 	static _Thread_local uint8_t buf[70000];
 	int fd = the_fd(s, a);
 	size_t len = (size_t)b * 280;	/* 0..71400: short, whole, more */
+	struct itimerspec arm = { .it_value.tv_nsec = READ_WAIT_NS };
+	struct itimerspec off = { 0 };
 
 	if (a & 2) {
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 
 		poll(&p, 1, 5);
 	}
+	if (have_waker)
+		timer_settime(waker, 0, &arm, NULL);
 	(void)!read(fd, buf, len > sizeof(buf) ? sizeof(buf) : len);
+	if (have_waker)
+		timer_settime(waker, 0, &off, NULL);
 }
 
 static void op_write(int s, int to, uint8_t a, uint8_t b, int count)
@@ -259,6 +299,82 @@ static void op_send(int s, uint8_t b)
 		close(fd);
 }
 
+/*
+ * What an operation leaves behind on slot @s's unit once the program's
+ * files are closed (fuzz.h's W.dirty): HARD, a setting that only a new
+ * unit undoes (a request's mode, MTU, txqueuelen, name, namespace, a
+ * vmnet's link, which its close keeps up); SOFT, a link that is up or
+ * addresses, which taking the link down and deleting the two addresses
+ * op_addr sets undo.  A tun or tap's last close undoes both itself, but
+ * a program may change a unit it never opened.
+ */
+enum { CLEAN, SOFT, HARD };
+
+static int leaves(const struct op *op, int s)
+{
+	/* Requests that only read, FIONBIO, which is the file's, and
+	 * TUNSDEBUG, module-wide, which the fork server puts back. */
+	static const uint32_t readers = 1u << 0 | 1u << 1 | 1u << 3 | 1u << 5 |
+		1u << 9 | 1u << 11 | 1u << 13 | 1u << 15 | 1u << 17 |
+		1u << 19 | 1u << 21 | 1u << 22;
+
+	switch (op->code % OP_COUNT) {
+	case OP_IOCTL:
+		return (op->a & 0x7f) < 32 && (readers >> (op->a & 0x7f) & 1) ?
+			CLEAN : HARD;
+	case OP_OPEN:
+		return s % 3 == 2 ? HARD : CLEAN;
+	case OP_UPDOWN:
+	case OP_ADDR:
+		return s % 3 == 2 ? HARD : SOFT;
+	case OP_ASYNC:
+	case OP_CREATE:
+	case OP_DELETE:
+	case OP_RENAME:
+	case OP_MTU:
+	case OP_TXQLEN:
+	case OP_NETNS:
+		return HARD;
+	default:
+		return CLEAN;
+	}
+}
+
+/* Undo what SOFT operations leave on slot @s's unit (fork server). */
+void slot_soften(int s)
+{
+	char name[IFNAMSIZ];
+	uint32_t a4 = htonl(0x0a000001 | (s + 1) << 16);
+	uint8_t a6[16] = { 0xfd, 0, 0, s + 1 };
+
+	a6[15] = 1;
+	slot_name(s, false, name, sizeof(name));
+	nl_set(0, name, 0, -1, -1, -1, NULL);
+	nl_addr(0, name, AF_INET, &a4, 24, false);
+	nl_addr(0, name, AF_INET6, a6, 64, false);
+}
+
+/*
+ * Fault injection scoped to this thread: the kernel's fail-nth makes the
+ * thread's Nth allocation from now on fail (failslab, fail_page_alloc,
+ * set up by scripts/fuzz to count GFP_KERNEL allocations too), whatever
+ * call makes it.  The module's error paths (a unit half made, a ring that
+ * cannot grow, a frame that cannot be copied) are reached this way; N
+ * small reaches the next operation's first allocations.  0 switches a
+ * pending failure off.
+ */
+void fail_nth(uint8_t a)
+{
+	char v[8];
+	int fd = open("/proc/thread-self/fail-nth", O_WRONLY | O_CLOEXEC);
+	int len = snprintf(v, sizeof(v), "%d", a % 32);
+
+	if (fd < 0)
+		return;
+	(void)!write(fd, v, len);
+	close(fd);
+}
+
 void run_op(const struct op *op, int thread)
 {
 	static const int mtus[8] = { 68, 576, 1280, 1500, 9000, 65535, 0, 1 };
@@ -271,6 +387,15 @@ void run_op(const struct op *op, int thread)
 	if (verbose)
 		fprintf(stderr, "thread %d: op %d slot %d a %d b %d\n", thread,
 			op->code % OP_COUNT, s, a, b);
+	if (W.dirty) {
+		int l = leaves(op, s);
+
+		/* before the operation: the child may die in it */
+		if (l == HARD)
+			atomic_fetch_or(W.dirty, 1u << s);
+		else if (l == SOFT)
+			atomic_fetch_or(W.dirty, 1u << (8 + s));
+	}
 	switch (op->code % OP_COUNT) {
 	case OP_OPEN:
 		op_open(s, a);
@@ -334,6 +459,9 @@ void run_op(const struct op *op, int thread)
 		break;
 	case OP_SEND:
 		op_send(s, b);
+		break;
+	case OP_FAIL:
+		fail_nth(a);
 		break;
 	default:
 		usleep((a % 16) * 500);

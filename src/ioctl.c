@@ -277,16 +277,12 @@ static long tuntap_tap_ioctl(struct file *file, struct tuntap_unit *u,
 #define TUNTAP_GIFNAME32 _IOR('t', 93, struct compat_ifreq)
 #endif
 
-static struct tuntap_file *tuntap_file(struct file *file)
-{
-	return file->private_data;
-}
-
 /* Requests every driver has. */
 static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 				unsigned int cmd, unsigned long arg)
 {
 	void __user *argp = (void __user *)arg;
+	struct tuntap_file *tf;
 	int __user *ip = argp;
 	struct tuninfo ti;
 	int val;
@@ -319,7 +315,8 @@ static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 #endif
 	case TUNSTRANSIENT:
 		/* Whoever made the unit decides; for others it is an admin's. */
-		if (!tuntap_file(file)->created && !tuntap_file_admin(file, u))
+		tf = file->private_data;
+		if (!tf->created && !tuntap_file_admin(file, u))
 			return -EPERM;
 		if (get_user(val, ip))
 			return -EFAULT;

@@ -147,12 +147,14 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 {
 	struct tuntap_unit *u = netdev_priv(dev);
 	struct tuntap_file *tf;
+	int err = 0;
 
 	/* The core transmits with BH off: that is our RCU read section. */
 	tf = rcu_dereference_bh(u->tfile);
 	/* vmnet keeps queueing while closed; the others drop. */
 	if (!tf && u->drv->kind != TUNTAP_VMNET) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_NOREADER);
+		err = -EHOSTDOWN;
 		goto drop;
 	}
 	if (tuntap_is_tun(u)) {
@@ -160,6 +162,7 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 
 		if (header < 0) {
 			tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
+			err = -EAFNOSUPPORT;
 			goto drop;
 		}
 		TUNTAP_SKB_CB(skb)->header = header;
@@ -194,6 +197,15 @@ static netdev_tx_t tuntap_xmit(struct sk_buff *skb, struct net_device *dev)
 
 drop:
 	kfree_skb(skb);
+	/*
+	 * FreeBSD's tun answers the sender.  A negative errno says the packet
+	 * was consumed (dev_xmit_complete()); with no qdisc (the default) the
+	 * core hands it back up to the sending socket, as it does for stacked
+	 * devices' errors.  Behind a qdisc, or when forwarding, it is lost
+	 * and the drop is only counted.
+	 */
+	if (err && tuntap_is_tun(u))
+		return (netdev_tx_t)err;
 	return NETDEV_TX_OK;
 }
 

@@ -104,8 +104,14 @@ int tuntap_peek_len(struct tuntap_unit *u)
 
 	spin_lock(&u->ring.consumer_lock);
 	skb = __ptr_ring_peek(&u->ring);
-	if (skb)
+	/*
+	 * As FreeBSD: tun's family or address is part of its queued packet
+	 * there, tap's virtio-net header is added by read().
+	 */
+	if (skb && tuntap_is_tun(u))
 		len = max(tuntap_read_header(u, skb, hdr), 0) + skb->len;
+	else if (skb)
+		len = skb->len;
 	spin_unlock(&u->ring.consumer_lock);
 	return len;
 }

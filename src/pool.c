@@ -10,6 +10,7 @@
  */
 
 #include <linux/cpu.h>
+#include <linux/cpuhotplug.h>
 #include <linux/netdevice.h>
 #include <linux/skbuff.h>
 #include <linux/workqueue.h>
@@ -23,14 +24,22 @@
 
 #define TUNTAP_POOL_PAGES	256
 
+/*
+ * With BH off a refill cannot sleep, but a write to a file need not dip
+ * into the reserves kept for interrupts either (GFP_ATOMIC would): when
+ * the pool is dry and the free lists low, the write allocates again where
+ * it may reclaim, as any other write(2) would.
+ */
+#define TUNTAP_POOL_GFP		(GFP_NOWAIT | __GFP_NOWARN)
+
 static DEFINE_PER_CPU(struct page_pool *, tuntap_pools);
 
 /*
  * An sk_buff for @len bytes, not yet filled, all of it pool memory: up to
  * a page's worth in its head (headers must be linear), the rest in whole
- * pages.  NULL when memory is short.
+ * pages.  NULL when the pool has no page to give without sleeping.
  */
-struct sk_buff *tuntap_alloc_skb(size_t len)
+static struct sk_buff *tuntap_alloc_pool_skb(size_t len)
 {
 	size_t head = min_t(size_t, len, TUNTAP_FRAG_MAX), rest, chunk;
 	unsigned int size = SKB_DATA_ALIGN(TUNTAP_PAD + head) +
@@ -44,7 +53,7 @@ struct sk_buff *tuntap_alloc_skb(size_t len)
 		     MAX_SKB_FRAGS);
 	local_bh_disable();
 	pool = this_cpu_read(tuntap_pools);
-	page = page_pool_dev_alloc_frag(pool, &offset, size);
+	page = page_pool_alloc_frag(pool, &offset, size, TUNTAP_POOL_GFP);
 	if (!page)
 		goto out;
 	/* NAPI's per-CPU sk_buff cache: no slab call per packet. */
@@ -58,7 +67,8 @@ struct sk_buff *tuntap_alloc_skb(size_t len)
 	skb_put(skb, head);
 	for (rest = len - head; rest; rest -= chunk) {
 		chunk = min_t(size_t, rest, PAGE_SIZE);
-		page = page_pool_dev_alloc_frag(pool, &offset, PAGE_SIZE);
+		page = page_pool_alloc_frag(pool, &offset, PAGE_SIZE,
+					    TUNTAP_POOL_GFP);
 		if (!page) {
 			kfree_skb(skb);
 			skb = NULL;
@@ -70,6 +80,32 @@ struct sk_buff *tuntap_alloc_skb(size_t len)
 out:
 	local_bh_enable();
 	return skb;
+}
+
+/* The same sk_buff from the page allocator, which may sleep to reclaim. */
+static struct sk_buff *tuntap_alloc_plain_skb(size_t len)
+{
+	size_t head = min_t(size_t, len, TUNTAP_FRAG_MAX);
+	struct sk_buff *skb;
+	int err;
+
+	skb = alloc_skb_with_frags(TUNTAP_PAD + head, len - head, 0, &err,
+				   GFP_KERNEL);
+	if (!skb)
+		return NULL;
+	skb_reserve(skb, TUNTAP_PAD);
+	skb_put(skb, head);
+	skb->data_len = len - head;
+	skb->len += len - head;
+	return skb;
+}
+
+/* Called where a write may sleep; NULL when memory is short. */
+struct sk_buff *tuntap_alloc_skb(size_t len)
+{
+	struct sk_buff *skb = tuntap_alloc_pool_skb(len);
+
+	return skb ?: tuntap_alloc_plain_skb(len);
 }
 
 /*
@@ -92,29 +128,53 @@ static int tuntap_flush_poll(struct napi_struct *napi, int budget)
 	return 0;
 }
 
-/* On @cpu: the softirq runs when BH is enabled again, right here. */
-static long tuntap_flush_cpu(void *unused)
+/*
+ * Runs the softirq on this CPU, when BH is enabled again (or in ksoftirqd),
+ * and waits for it.  One CPU at a time, since the NAPI context can be
+ * scheduled on one only: the hotplug lock serialises the two callers,
+ * rmmod holding it for reading and a CPU going down for writing.
+ */
+static void tuntap_flush_this_cpu(void)
 {
+	reinit_completion(&tuntap_flushed);
 	local_bh_disable();
 	napi_schedule(&tuntap_flush_napi);
 	local_bh_enable();
+	wait_for_completion(&tuntap_flushed);
+}
+
+static long tuntap_flush_cpu(void *unused)
+{
+	tuntap_flush_this_cpu();
 	return 0;
 }
 
-/* One CPU at a time: the NAPI context can be scheduled on one only. */
+/*
+ * A CPU going offline never runs the softirq again, and 6.1's core does
+ * not hand its deferred list to another CPU: flush it on the way down,
+ * on that CPU.  A packet read elsewhere in the few moments between this
+ * and the CPU's end may still be deferred to it; that is the core's to
+ * close.
+ */
+static int tuntap_cpu_down_prep(unsigned int cpu)
+{
+	tuntap_flush_this_cpu();
+	return 0;
+}
+
+static int tuntap_cpuhp_state = -1;
+
 static void tuntap_flush_deferred(void)
 {
 	int cpu;
 
-	napi_enable(&tuntap_flush_napi);
 	cpus_read_lock();
-	for_each_online_cpu(cpu) {
-		reinit_completion(&tuntap_flushed);
+	for_each_online_cpu(cpu)
 		work_on_cpu(cpu, tuntap_flush_cpu, NULL);
-		wait_for_completion(&tuntap_flushed);
-	}
+	if (tuntap_cpuhp_state >= 0)
+		cpuhp_remove_state_nocalls_cpuslocked(tuntap_cpuhp_state);
+	tuntap_cpuhp_state = -1;
 	cpus_read_unlock();
-	napi_disable(&tuntap_flush_napi);
 }
 
 int tuntap_pool_init(void)
@@ -124,12 +184,13 @@ int tuntap_pool_init(void)
 		.pool_size = TUNTAP_POOL_PAGES,
 	};
 	struct page_pool *pool;
-	int cpu;
+	int cpu, err;
 
 	tuntap_flush_dev = tuntap_alloc_dummy_netdev();
 	if (!tuntap_flush_dev)
 		return -ENOMEM;
 	netif_napi_add(tuntap_flush_dev, &tuntap_flush_napi, tuntap_flush_poll);
+	napi_enable(&tuntap_flush_napi);
 	for_each_possible_cpu(cpu) {
 		pp.nid = cpu_to_node(cpu);
 		pool = page_pool_create(&pp);
@@ -139,6 +200,13 @@ int tuntap_pool_init(void)
 		}
 		per_cpu(tuntap_pools, cpu) = pool;
 	}
+	err = cpuhp_setup_state_nocalls(CPUHP_AP_ONLINE_DYN, "net/if_tuntap",
+					NULL, tuntap_cpu_down_prep);
+	if (err < 0) {
+		tuntap_pool_exit();
+		return err;
+	}
+	tuntap_cpuhp_state = err;
 	return 0;
 }
 
@@ -148,6 +216,7 @@ void tuntap_pool_exit(void)
 	int cpu;
 
 	tuntap_flush_deferred();
+	napi_disable(&tuntap_flush_napi);
 	netif_napi_del(&tuntap_flush_napi);
 	tuntap_free_dummy_netdev(tuntap_flush_dev);
 	for_each_possible_cpu(cpu) {

@@ -30,4 +30,13 @@
  */
 #define VMIO_SIOCSIFFLAGS	_IO('V', 0)
 
+/* VMware's other requests: FreeBSD names them and answers ENOTTY. */
+#define VMIO_SIOCSKEEP		_IO('V', 1)
+#define VMIO_SIOCSIFBR		_IO('V', 2)
+#define VMIO_SIOCSLADRF		_IO('V', 3)
+#define VMIO_SIOCSETMACADDR	_IO('V', 4)
+#define VMIO_SIOCPORT		_IO('V', 5)
+#define VMIO_SIOCBRIDGE		_IO('V', 6)
+#define VMIO_SIOCSNETIF		_IO('V', 7)
+
 #endif /* _NET_IF_TAP_H_ */

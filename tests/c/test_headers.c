@@ -45,6 +45,13 @@ static const struct request requests[] = {
 	REQ(TAPSTRANSIENT, 't', 98, W, sizeof(int)),
 	REQ(TAPGTRANSIENT, 't', 99, R, sizeof(int)),
 	REQ(VMIO_SIOCSIFFLAGS, 'V', 0, _IOC_NONE, 0),
+	REQ(VMIO_SIOCSKEEP, 'V', 1, _IOC_NONE, 0),
+	REQ(VMIO_SIOCSIFBR, 'V', 2, _IOC_NONE, 0),
+	REQ(VMIO_SIOCSLADRF, 'V', 3, _IOC_NONE, 0),
+	REQ(VMIO_SIOCSETMACADDR, 'V', 4, _IOC_NONE, 0),
+	REQ(VMIO_SIOCPORT, 'V', 5, _IOC_NONE, 0),
+	REQ(VMIO_SIOCBRIDGE, 'V', 6, _IOC_NONE, 0),
+	REQ(VMIO_SIOCSNETIF, 'V', 7, _IOC_NONE, 0),
 };
 
 static void requests_have_spec_numbers(void)
@@ -79,6 +86,7 @@ static void tuninfo_has_spec_layout(void)
 	CHECK_EQ(sizeof(*tap), 8);	/* tapinfo is the same type */
 	CHECK_EQ(IFT_PPP, 0x17);
 	CHECK_EQ(IFT_ETHER, 0x6);
+	CHECK_EQ(TUNMTU, 1500);
 	CHECK_EQ(TUNMRU, 65535);
 	CHECK_EQ(TAPMRU, 65535);
 }

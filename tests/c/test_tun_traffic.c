@@ -185,6 +185,41 @@ static void close_drops_queue_and_closed_unit_drops_output(void)
 }
 
 /*
+ * A tun that is up with no file open (made by ip link add, never opened):
+ * what the stack sends is dropped and counted, and the sender hears
+ * EHOSTDOWN, as on FreeBSD.  Behind a qdisc the sender has already been
+ * told the packet went: counted only.  (After a close the link has no
+ * carrier, and the core drops what is sent before it reaches the unit.)
+ */
+static void unopened_tun_output_is_ehostdown(void)
+{
+	uint8_t payload[PAYLOAD] = { 0 };
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(PORT_B) };
+	const char *name = "tun4711";
+	long drops;
+	int s;
+
+	tt_sh_quiet("ip link del %s", name);
+	CHECK_EQ(tt_sh("ip link add %s type bsdtun && ip addr add %s peer %s dev %s && ip link set %s up",
+		       name, TT_A4, TT_B4, name, name), 0);
+	s = udp_socket(TT_A4, PORT_A);
+	inet_pton(AF_INET, TT_B4, &to.sin_addr);
+	drops = tt_stat(name, "tx_dropped");
+	for (int i = 0; i < 3; i++)
+		CHECK_ERR(sendto(s, payload, PAYLOAD, 0,
+				 (struct sockaddr *)&to, sizeof(to)), EHOSTDOWN);
+	CHECK_EQ(tt_stat(name, "tx_dropped"), drops + 3);
+	CHECK_EQ(tt_sh("tc qdisc add dev %s root pfifo", name), 0);
+	CHECK_EQ(sendto(s, payload, PAYLOAD, 0, (struct sockaddr *)&to,
+			sizeof(to)), PAYLOAD);
+	for (int i = 0; i < 50 && tt_stat(name, "tx_dropped") < drops + 4; i++)
+		usleep(20000);
+	CHECK_EQ(tt_stat(name, "tx_dropped"), drops + 4);
+	close(s);
+	CHECK_EQ(tt_sh("ip link del %s", name), 0);
+}
+
+/*
  * One write of @len bytes whose @n-th allocation fails: it must deliver
  * (the failure was the stack's, after ours) or fail ENOBUFS (ours).
  * Returns whether the write made fewer than @n allocations.
@@ -209,43 +244,130 @@ static bool write_failing_nth(int fd, int ffd, const uint8_t *pkt, size_t len,
 }
 
 /*
+ * Fault injection for this thread alone: every allocation of the kinds
+ * @knobs name fails while "make-it-fail" is set; put back on stop.
+ */
+struct fail_knob {
+	const char *path, *value;
+};
+
+#define FAIL_DIR "/sys/kernel/debug/"
+#define MAX_KNOBS 16
+
+static char fail_saved[MAX_KNOBS][24];
+static int fail_mif = -1;	/* opened before: an open may need memory */
+
+static void fail_all_start(const struct fail_knob *knobs, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		FILE *f = fopen(knobs[k].path, "r");
+
+		if (!f || !fgets(fail_saved[k], sizeof(fail_saved[k]), f))
+			tt_skip("no fault injection in debugfs: kernel without CONFIG_FAILSLAB/FAIL_PAGE_ALLOC");
+		fclose(f);
+	}
+	for (size_t k = 0; k < n; k++)
+		tt_sysfs_write(knobs[k].path, knobs[k].value);
+	fail_mif = CHECK_OK(open("/proc/thread-self/make-it-fail", O_WRONLY));
+	CHECK_EQ(write(fail_mif, "1", 1), 1);
+}
+
+static void fail_all_stop(const struct fail_knob *knobs, size_t n)
+{
+	CHECK_EQ(pwrite(fail_mif, "0", 1, 0), 1);
+	close(fail_mif);
+	while (n-- > 0)
+		tt_sysfs_write(knobs[n].path, fail_saved[n]);
+}
+
+/* Page allocations that may not sleep; "probability" last, put back first. */
+#define NOWAIT_PAGE_KNOBS					\
+	{ FAIL_DIR "fail_page_alloc/ignore-gfp-wait", "Y" },	\
+	{ FAIL_DIR "fail_page_alloc/task-filter", "Y" },	\
+	{ FAIL_DIR "fail_page_alloc/verbose", "0" },		\
+	{ FAIL_DIR "fail_page_alloc/min-order", "0" },		\
+	{ FAIL_DIR "fail_page_alloc/times", "-1" },		\
+	{ FAIL_DIR "fail_page_alloc/interval", "1" },		\
+	{ FAIL_DIR "fail_page_alloc/probability", "100" }
+
+static const struct fail_knob nowait_pages[] = { NOWAIT_PAGE_KNOBS };
+
+/* Every allocation, slab or page, sleeping or not. */
+static const struct fail_knob every_alloc[] = {
+	{ FAIL_DIR "failslab/ignore-gfp-wait", "N" },
+	{ FAIL_DIR "failslab/task-filter", "Y" },
+	{ FAIL_DIR "failslab/verbose", "0" },
+	{ FAIL_DIR "failslab/times", "-1" },
+	{ FAIL_DIR "failslab/interval", "1" },
+	{ FAIL_DIR "failslab/probability", "100" },
+	NOWAIT_PAGE_KNOBS,
+	{ FAIL_DIR "fail_page_alloc/ignore-gfp-wait", "N" },
+};
+
+_Static_assert(sizeof(every_alloc) / sizeof(every_alloc[0]) <= MAX_KNOBS,
+	       "fail_saved too small");
+
+#define N_OF(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
  * Out of memory: the Nth allocation of a write fails, for every N the
  * write reaches (so every allocation in our path and the stack's after
- * it), then the first allocation of 48 writes in a row.  Each write
- * delivers or fails ENOBUFS, counted in rx_errors, and the unit works
- * afterwards.  That a failed write leaks nothing is kmemleak's part of
- * the debug check.  Up to 3000 bytes a packet is copied into a fragment
- * of a page-pool page, 9000 bytes into a fragment and two whole pages; the
- * pools and the per-CPU sk_buff cache that wraps the head refill every few
- * packets, and a failed refill must give back the pages already taken.
+ * it); one failure is never a shortage, since a write that cannot have a
+ * pool page allocates again where it may sleep.  Then every allocation
+ * fails, for 48 writes in a row of each size: those that found a cached
+ * page and head deliver, the rest fail ENOBUFS.  Every failure is counted
+ * in rx_errors, and the unit works afterwards.  That a failed write leaks
+ * nothing is kmemleak's part of the debug check.  Up to 3000 bytes a
+ * packet is copied into a fragment of a page-pool page, 9000 bytes into a
+ * fragment and two whole pages; the pools and the per-CPU sk_buff cache
+ * that wraps the head refill every few packets, and a failed refill must
+ * give back the pages already taken.
  */
 static void write_without_memory_is_enobufs(void)
 {
 	static const size_t sizes[] = { 64, 1400, 3000, 9000 };
 	uint8_t pkt[9100], payload[9000] = { 0 };
 	long enobufs[2] = { 0, 0 }, err0;	/* fragment path, paged path */
+	long nth_enobufs = 0;
 	int ffd = tt_fail_start(), fd, s;
 	char name[IFNAMSIZ];
 	size_t len;
 
 	fd = tt_tun_ready(name, false);
 	err0 = tt_stat(name, "rx_errors");
-	for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+	for (size_t i = 0; i < N_OF(sizes); i++) {
+		len = tt_udp4(pkt, TT_B4, TT_A4, 7003, 7004, payload,
+			      sizes[i] - 28);
+		for (unsigned int n = 1; n < 200; n++)
+			if (write_failing_nth(fd, ffd, pkt, len, n,
+					      &nth_enobufs))
+				break;
+	}
+	tt_fail_stop(ffd);
+	for (size_t i = 0; i < N_OF(sizes); i++) {
 		long *count = &enobufs[sizes[i] > 3000];
 
 		len = tt_udp4(pkt, TT_B4, TT_A4, 7003, 7004, payload,
 			      sizes[i] - 28);
-		for (unsigned int n = 1; n < 200; n++)
-			if (write_failing_nth(fd, ffd, pkt, len, n, count))
-				break;
-		for (int w = 0; w < 48; w++)
-			write_failing_nth(fd, ffd, pkt, len, 1, count);
+		fail_all_start(every_alloc, N_OF(every_alloc));
+		for (int w = 0; w < 48; w++) {
+			ssize_t r = write(fd, pkt, len);
+			int err = errno;
+
+			if (r == -1 && err == ENOBUFS)
+				++*count;
+			else if (r != (ssize_t)len)
+				TT_FAIL("%zu-byte write, no memory: %zd (%s)",
+					len, r, strerror(err));
+		}
+		fail_all_stop(every_alloc, N_OF(every_alloc));
 	}
-	tt_fail_stop(ffd);
-	printf("# ENOBUFS: %ld writes through a page fragment, %ld paged\n",
-	       enobufs[0], enobufs[1]);
+	/* Those that made no allocation (cached pages and heads) delivered. */
+	printf("# ENOBUFS: %ld with one allocation failed; with all failed, %ld writes through a page fragment, %ld paged\n",
+	       nth_enobufs, enobufs[0], enobufs[1]);
 	CHECK(enobufs[0] > 0 && enobufs[1] > 0);
-	CHECK_EQ(tt_stat(name, "rx_errors") - err0, enobufs[0] + enobufs[1]);
+	CHECK_EQ(tt_stat(name, "rx_errors") - err0,
+		 nth_enobufs + enobufs[0] + enobufs[1]);
 
 	/* And the next packet arrives. */
 	s = udp_socket(TT_A4, PORT_A);
@@ -253,6 +375,40 @@ static void write_without_memory_is_enobufs(void)
 	CHECK_EQ(write(fd, pkt, len), len);
 	CHECK(tt_readable(s, 2000));
 	CHECK_EQ(recv(s, pkt, sizeof(pkt), 0), 36);
+	close(s);
+	close(fd);
+}
+
+/*
+ * A write may sleep, so it has no business with the reserves kept for
+ * allocations that cannot (GFP_ATOMIC): with every page allocation of this
+ * thread that may not sleep failing, and a socket that keeps what it gets
+ * (so that the page pools run dry), every write still delivers.
+ */
+#define NOWAIT_PACKETS 600
+
+static void write_when_nowait_pages_fail_still_delivers(void)
+{
+	uint8_t pkt[3100], payload[3000] = { 0 };
+	int fd, s, delivered = 0, got = 0;
+	char name[IFNAMSIZ];
+	size_t len;
+
+	fd = tt_tun_ready(name, false);
+	s = udp_socket(TT_A4, PORT_A);
+	len = tt_udp4(pkt, TT_B4, TT_A4, PORT_B, PORT_A, payload,
+		      sizeof(payload));
+	fail_all_start(nowait_pages, N_OF(nowait_pages));
+	for (int i = 0; i < NOWAIT_PACKETS; i++)
+		delivered += write(fd, pkt, len) == (ssize_t)len;
+	fail_all_stop(nowait_pages, N_OF(nowait_pages));
+	tt_set_nonblock(s);
+	while (recv(s, pkt, sizeof(pkt), 0) == (ssize_t)sizeof(payload))
+		got++;
+	printf("# %d of %d writes delivered, %d received\n", delivered,
+	       NOWAIT_PACKETS, got);
+	CHECK_EQ(delivered, NOWAIT_PACKETS);
+	CHECK_EQ(got, NOWAIT_PACKETS);
 	close(s);
 	close(fd);
 }
@@ -479,7 +635,9 @@ static const struct tt_case cases[] = {
 	{ "tun_ten_thousand_packets_sent_are_read_intact", ten_thousand_packets_sent_are_read_intact },
 	{ "tun_queue_bounded_by_txqueuelen_drops_counted", queue_bounded_by_txqueuelen_drops_counted },
 	{ "tun_close_drops_queue_and_closed_unit_drops_output", close_drops_queue_and_closed_unit_drops_output },
+	{ "tun_unopened_unit_output_is_ehostdown", unopened_tun_output_is_ehostdown },
 	{ "tun_write_without_memory_is_enobufs", write_without_memory_is_enobufs },
+	{ "tun_write_when_nowait_pages_fail_still_delivers", write_when_nowait_pages_fail_still_delivers },
 	{ "tun_zerocopy_send_completes_while_queued", tun_zerocopy_send_completes_while_queued },
 	{ "tap_vnet_zerocopy_send_completes_while_queued", tap_vnet_zerocopy_send_completes_while_queued },
 	{ NULL, NULL },
