@@ -31,6 +31,7 @@
 #define NTHREAD		2
 #define MAX_OPS		96
 #define MAP_SIZE	65536	/* afl++'s default coverage map */
+#define STATE_BYTES	64	/* its tail: states operations met (kcov.c) */
 
 struct op {
 	uint8_t code;	/* enum op_code, modulo OP_COUNT */
@@ -104,6 +105,7 @@ size_t build_frame(int s, int to, uint8_t v, uint8_t b, uint8_t *buf,
 void kcov_open_all(void);		/* in the fork server, once */
 int kcov_start(int thread);		/* -1 where the kernel has none */
 void kcov_stop_into_map(int started);
+void kcov_note_state(int started, const struct op *op);
 
 /* report.c: the kernel log */
 int kmsg_open(void);

@@ -7,6 +7,14 @@
  * PCs, the way afl's own instrumentation counts: a new edge, or a new
  * bucket of hits on one, is what makes afl keep an input.
  *
+ * PCs say what code ran, not what state it met: a ring resized empty and
+ * one resized full run the same lines of tuntap_resize_ring() up to the
+ * free.  So the map's last STATE_BYTES count operations by kind and by
+ * whether their unit's ring held packets when they began; a program that
+ * changes a loaded unit is then an entry of its own for afl, and one afl
+ * favours (fuzzes first), instead of a slower copy of a program that
+ * made the same change on an idle unit.
+ *
  * Softirq work (forwarding, a transmit from a timer) is not traced: task
  * KCOV stops at in_task(), and remote coverage needs handles that only
  * a few core subsystems pass on.  What the writer's own netif_rx() path
@@ -15,6 +23,7 @@
 #include "fuzz.h"
 
 #include <fcntl.h>
+#include <stdatomic.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <unistd.h>
@@ -87,7 +96,34 @@ void kcov_stop_into_map(int t)
 		unsigned long off = area[i] - W.text;
 		uint32_t cur = (uint32_t)(off * 2654435761u) >> 16;
 
-		W.map[(cur ^ prev) % MAP_SIZE]++;
+		W.map[(cur ^ prev) % (MAP_SIZE - STATE_BYTES)]++;
 		prev = cur >> 1;
 	}
+}
+
+/*
+ * Before operation @op of thread @t: whether its unit's ring holds a
+ * packet (FIONREAD on either of the slot's files), into the map's state
+ * bytes.  The module's PCs this FIONREAD traces are not the program's:
+ * the trace is put back to where it was.
+ */
+_Static_assert(OP_COUNT * 2 <= STATE_BYTES, "state bytes: two per operation");
+
+void kcov_note_state(int t, const struct op *op)
+{
+	int s = (op->who & 0x7f) % NSLOT, loaded = 0;
+	unsigned long n0 = 0;
+
+	if (!W.map)
+		return;
+	if (t >= 0)
+		n0 = __atomic_load_n(&karea[t][0], __ATOMIC_RELAXED);
+	for (int i = 0; i < NFD && !loaded; i++) {
+		int fd = atomic_load(&S[s].fd[i]), len;
+
+		loaded = fd >= 0 && ioctl(fd, FIONREAD, &len) == 0 && len > 0;
+	}
+	if (t >= 0)
+		__atomic_store_n(&karea[t][0], n0, __ATOMIC_RELAXED);
+	W.map[MAP_SIZE - STATE_BYTES + (op->code % OP_COUNT) * 2 + loaded]++;
 }

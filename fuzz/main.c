@@ -171,6 +171,7 @@ static void *thread(void *arg)
 		if ((prog[i].who >> 7) == t) {
 			double b = now();
 
+			kcov_note_state(kcov, &prog[i]);
 			run_op(&prog[i], t);
 			if (P) {
 				P->op[prog[i].code % OP_COUNT] += now() - b;

@@ -14,6 +14,14 @@
  * replace an operation's code or one argument, insert, delete, duplicate
  * or swap whole operations, move one to the other thread, and splice two
  * programs at operation boundaries.  afl runs them beside its own.
+ *
+ * Two of them know what operations share: a unit.  A new operation
+ * mostly names a unit its neighbours already use (a random one would
+ * name another of six slots five times in six), and one mutation puts a
+ * change of a unit's state (close, delete, rename, up/down, MTU,
+ * txqueuelen, namespace, addresses) right after a burst forwarded into
+ * that unit: the state changes that meet a full ring, which random
+ * insertion makes one input in thousands.
  */
 #include "fuzz.h"
 
@@ -81,6 +89,43 @@ static void random_op(struct mut *m, struct op *o)
 	o->b = rnd(m, 256);
 }
 
+/* What a forward burst fills: the ring of its destination's unit. */
+static int target(const struct op *o)
+{
+	return o->code % OP_COUNT == OP_FORWARD ? o->b % NSLOT :
+		(o->who & 0x7f) % NSLOT;
+}
+
+/* Room for one operation at @i of @n (the caller checked the capacity). */
+static void make_room(struct op *p, int i, int n)
+{
+	if (i >= 0 && i < n)
+		memmove(&p[i + 1], &p[i], (size_t)(n - i) * OPSZ);
+}
+
+/* A new operation at @i of @n, on a unit of a neighbour three in four. */
+static void new_op(struct mut *m, struct op *p, int i, int n)
+{
+	random_op(m, &p[i]);
+	if (n && rnd(m, 4)) {
+		int j = i > 0 && (i == n || rnd(m, 2)) ? i - 1 : i + 1;
+
+		p[i].who = (p[i].who & 0x80) | target(&p[j]);
+	}
+}
+
+/* A change of a unit's state, made after it was loaded. */
+static void change_after_load(struct mut *m, struct op *p, int i,
+			      const struct op *burst)
+{
+	static const uint8_t changes[] = { OP_CLOSE, OP_DELETE, OP_RENAME,
+		OP_UPDOWN, OP_MTU, OP_TXQLEN, OP_NETNS, OP_ADDR };
+
+	random_op(m, &p[i]);
+	p[i].code = changes[rnd(m, sizeof(changes))];
+	p[i].who = (burst->who & 0x80) | target(burst);
+}
+
 size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t size,
 		       uint8_t **out, uint8_t *add, size_t add_size,
 		       size_t max_size)
@@ -99,7 +144,7 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t size,
 		int i = n ? (int)rnd(m, n) : 0, j;
 		struct op t;
 
-		switch (n ? rnd(m, 10) : 3) {
+		switch (n ? rnd(m, 12) : 3) {
 		case 0:		/* another operation, same slot and arguments */
 			p[i].code = rnd(m, OP_COUNT);
 			break;
@@ -122,9 +167,8 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t size,
 			if (n >= cap)
 				break;
 			i = rnd(m, n + 1);
-			memmove(&p[i + 1], &p[i], (size_t)(n - i) * OPSZ);
-			random_op(m, &p[i]);
-			n++;
+			make_room(p, i, n++);
+			new_op(m, p, i, n - 1);
 			break;
 		case 4:		/* one less */
 			if (n < 2)
@@ -155,6 +199,20 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t size,
 			memmove(&p[i + 1], &p[i], (size_t)(n - i) * OPSZ);
 			memcpy(&p[i], add + (size_t)j * OPSZ, OPSZ);
 			n++;
+			break;
+		case 10:	/* a state change after a burst, same unit */
+		case 11:
+			if (n >= cap)
+				break;
+			for (j = 0; j < n; j++)	/* a burst, from i on */
+				if (p[(i + j) % n].code % OP_COUNT == OP_FORWARD)
+					break;
+			if (j == n)
+				break;
+			t = p[(i + j) % n];
+			i = (i + j) % n + 1;
+			make_room(p, i, n++);
+			change_after_load(m, p, i, &t);
 			break;
 		default: {	/* our head, the other program's tail */
 			int an = add_size / OPSZ, from = an ? rnd(m, an) : 0;
