@@ -506,6 +506,17 @@ static void tuntap_setup_ether(struct net_device *dev, enum tuntap_kind kind)
 	dev->max_mtu = TAPMRU - ETH_HLEN;
 	dev->hw_features |= TUNTAP_OFFLOADS;
 	dev->features |= TUNTAP_OFFLOADS;	/* fix_features masks them */
+	/*
+	 * FreeBSD's IFCAP_RXCSUM: off until asked (ethtool -K rx on), as
+	 * it trusts the writer's checksums.
+	 */
+	dev->hw_features |= NETIF_F_RXCSUM;
+	/*
+	 * A VLAN on the unit hands its frames down with the tag in the
+	 * data: without these, every such frame would be segmented and
+	 * checksummed in software before the reader, header or not.
+	 */
+	dev->vlan_features = TUNTAP_SG_FEATURES | TUNTAP_OFFLOADS;
 	eth_hw_addr_random(dev);
 }
 

@@ -233,6 +233,11 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		return total;
 	}
 
+	/* rx-checksumming on (tap only): the writer vouches for them. */
+	if (skb->ip_summed == CHECKSUM_NONE &&
+	    (READ_ONCE(dev->features) & NETIF_F_RXCSUM))
+		skb->ip_summed = CHECKSUM_UNNECESSARY;
+
 	tuntap_count(u, TUNTAP_RX, len);
 	local_bh_disable();
 	netif_receive_skb(skb);

@@ -11,7 +11,9 @@
 #include <linux/sockios.h>
 #include <linux/virtio_net.h>
 #include <net/ethernet.h>
+#include <linux/if_packet.h>
 #include <netinet/if_ether.h>
+#include <netinet/ip6.h>
 #include <sys/syscall.h>
 
 #define PARAMS "/sys/module/if_tuntap/parameters/"
@@ -508,6 +510,179 @@ static void tap_tcpdump_captures_written_frames(void)
 	close(fd);
 }
 
+/* An IPv6 UDP datagram from @src to @dst's port 5555 into @buf. */
+static size_t udp6(uint8_t *buf, const char *src, const char *dst,
+		   const void *payload, size_t len)
+{
+	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
+	uint8_t *udp = (uint8_t *)(ip6 + 1);
+	size_t ulen = 8 + len;
+	uint32_t sum = ulen + IPPROTO_UDP;
+
+	memset(buf, 0, sizeof(*ip6) + 8);
+	ip6->ip6_flow = htonl(6u << 28);
+	ip6->ip6_plen = htons(ulen);
+	ip6->ip6_nxt = IPPROTO_UDP;
+	ip6->ip6_hlim = 64;
+	inet_pton(AF_INET6, src, &ip6->ip6_src);
+	inet_pton(AF_INET6, dst, &ip6->ip6_dst);
+	for (int i = 0; i < 16; i += 2)
+		sum += (uint32_t)ip6->ip6_src.s6_addr[i] << 8 |
+		       ip6->ip6_src.s6_addr[i + 1] |
+		       (uint32_t)ip6->ip6_dst.s6_addr[i] << 8 |
+		       ip6->ip6_dst.s6_addr[i + 1];
+	udp[0] = 1234 >> 8;
+	udp[1] = 1234 & 0xff;
+	udp[2] = 5555 >> 8;
+	udp[3] = 5555 & 0xff;
+	udp[4] = ulen >> 8;
+	udp[5] = ulen;
+	memcpy(udp + 8, payload, len);
+	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, sum);
+	return sizeof(*ip6) + ulen;
+}
+
+/*
+ * Writes a frame to the tap's own MAC whose UDP checksum is wrong; true
+ * when the socket on the tap's address got the datagram anyway.
+ */
+static bool bad_checksum_delivered(int fd, const char *name, int s, bool v6)
+{
+	uint8_t frame[256], got[64], payload[32] = "trusted";
+	struct ether_header *eh = (struct ether_header *)frame;
+	size_t len, udp_off = ETH_HLEN + (v6 ? 40 : 20);
+
+	read_mac(name, eh->ether_dhost);
+	memcpy(eh->ether_shost, peer_mac, 6);
+	eh->ether_type = htons(v6 ? ETHERTYPE_IPV6 : ETHERTYPE_IP);
+	if (v6)
+		len = udp6(frame + ETH_HLEN, "fd00:78::2", "fd00:78::1",
+			   payload, sizeof(payload));
+	else
+		len = tt_udp4(frame + ETH_HLEN, PEER4, TAP_A4, 1234, 5555,
+			      payload, sizeof(payload));
+	/* A wrong sum, and not 0, which means none over IPv4. */
+	frame[udp_off + 6] ^= 0x5a;
+	if (!frame[udp_off + 6] && !frame[udp_off + 7])
+		frame[udp_off + 7] = 1;
+	CHECK_EQ(write(fd, frame, ETH_HLEN + len), (ssize_t)(ETH_HLEN + len));
+	if (!tt_readable(s, 1000))
+		return false;
+	CHECK_EQ(recv(s, got, sizeof(got), 0), (ssize_t)sizeof(payload));
+	return true;
+}
+
+/*
+ * FreeBSD's IFCAP_RXCSUM (ethtool's rx-checksumming): off, the stack
+ * checks a written frame's UDP checksum, IPv4 and IPv6; on, it takes the
+ * writer's word.
+ */
+static void tap_rx_checksumming_trusts_written_checksums(void)
+{
+	struct sockaddr_in a4 = { .sin_family = AF_INET,
+				  .sin_port = htons(5555) };
+	struct sockaddr_in6 a6 = { .sin6_family = AF_INET6,
+				   .sin6_port = htons(5555) };
+	char name[IFNAMSIZ];
+	int fd = tap_ready("/dev/tap", name), s4, s6;
+
+	CHECK_EQ(tt_sh("ip addr add fd00:78::1/64 nodad dev %s", name), 0);
+	inet_pton(AF_INET, TAP_A4, &a4.sin_addr);
+	inet_pton(AF_INET6, "fd00:78::1", &a6.sin6_addr);
+	s4 = CHECK_OK(socket(AF_INET, SOCK_DGRAM, 0));
+	s6 = CHECK_OK(socket(AF_INET6, SOCK_DGRAM, 0));
+	CHECK_OK(bind(s4, (struct sockaddr *)&a4, sizeof(a4)));
+	CHECK_OK(bind(s6, (struct sockaddr *)&a6, sizeof(a6)));
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^rx-checksumming: off'",
+			     name), 0);
+	CHECK(!bad_checksum_delivered(fd, name, s4, false));
+	CHECK(!bad_checksum_delivered(fd, name, s6, true));
+	CHECK_EQ(tt_sh("ethtool -K %s rx on", name), 0);
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -qx 'rx-checksumming: on'",
+			     name), 0);
+	CHECK(bad_checksum_delivered(fd, name, s4, false));
+	CHECK(bad_checksum_delivered(fd, name, s6, true));
+	CHECK_EQ(tt_sh("ethtool -K %s rx off", name), 0);
+	CHECK(!bad_checksum_delivered(fd, name, s4, false));
+	close(s4);
+	close(s6);
+	close(fd);
+}
+
+/*
+ * A VLAN on a tap whose reader takes virtio-net headers keeps the tap's
+ * offloads: a 3,000-byte TCP segment sent on the VLAN reaches the reader
+ * whole, tagged, with its GSO and checksum fields; without the header,
+ * the VLAN offers no checksum offload.
+ */
+static void tap_vlan_keeps_checksum_and_tso_offload(void)
+{
+	enum { DATA = 3000, VH = sizeof(struct virtio_net_hdr) };
+	struct virtio_net_hdr vh = {
+		.flags = VIRTIO_NET_HDR_F_NEEDS_CSUM,
+		.gso_type = VIRTIO_NET_HDR_GSO_TCPV4,
+		.hdr_len = ETH_HLEN + 40,
+		.gso_size = 1400,
+		.csum_start = ETH_HLEN + 20,
+		.csum_offset = 16,
+	};
+	static uint8_t out[VH + ETH_HLEN + 40 + DATA], in[70000];
+	uint8_t *eth = out + VH, *tcp = eth + ETH_HLEN + 20;
+	struct sockaddr_ll ll = { .sll_family = AF_PACKET };
+	char name[IFNAMSIZ], vlan[IFNAMSIZ + 8];
+	int fd = tap_ready("/dev/tap", name), ten = 10, zero = 0, one = 1, ps;
+	bool whole = false;
+	struct ip ip;
+	ssize_t n;
+
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &ten));
+	snprintf(vlan, sizeof(vlan), "%.9s.7", name);
+	CHECK_EQ(tt_sh("ip link add link %s name %s type vlan id 7 && "
+		       "ip link set %s up", name, vlan, vlan), 0);
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^tx-checksumming: on'",
+			     vlan), 0);
+	memcpy(out, &vh, VH);
+	memcpy(eth, peer_mac, 6);
+	read_mac(name, eth + 6);
+	eth[12] = ETHERTYPE_IP >> 8;
+	tt_ip4(&ip, IPPROTO_TCP, TAP_A4, PEER4, 20 + DATA);
+	memcpy(eth + ETH_HLEN, &ip, 20);
+	tcp[12] = 5 << 4;
+	tcp[13] = 0x18;		/* PSH, ACK */
+	ps = CHECK_OK(socket(AF_PACKET, SOCK_RAW, 0));
+	CHECK_OK(setsockopt(ps, SOL_PACKET, PACKET_VNET_HDR, &one,
+			    sizeof(one)));
+	ll.sll_ifindex = if_nametoindex(vlan);
+	ll.sll_protocol = htons(ETH_P_IP);
+	tt_set_nonblock(fd);
+	tt_drain(fd);
+	CHECK_EQ(sendto(ps, out, sizeof(out), 0, (struct sockaddr *)&ll,
+			sizeof(ll)), (ssize_t)sizeof(out));
+	/* The first TCP frame read: the whole segment, tag in the data. */
+	while (!whole && (n = tt_read_timeout(fd, in, sizeof(in), 3000)) > 0) {
+		uint8_t *f = in + VH;
+
+		if (f[12] != 0x81 || f[13] != 0x00 || f[27] != IPPROTO_TCP)
+			continue;
+		memcpy(&vh, in, VH);
+		CHECK_EQ(n, (ssize_t)(VH + ETH_HLEN + 4 + 40 + DATA));
+		CHECK_EQ(vh.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+		CHECK_EQ(vh.gso_size, 1400);
+		CHECK(vh.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM);
+		CHECK_EQ(vh.csum_start, ETH_HLEN + 4 + 20);
+		CHECK_EQ(vh.csum_offset, 16);
+		whole = true;
+	}
+	CHECK(whole);
+	/* Header off: no offload on the tap, so none on its VLAN. */
+	CHECK_OK(ioctl(fd, TAPSVNETHDR, &zero));
+	CHECK_EQ(tt_sh_quiet("ethtool -k %s | grep -q '^tx-checksumming: off'",
+			     vlan), 0);
+	close(ps);
+	CHECK_EQ(tt_sh("ip link del %s", vlan), 0);
+	close(fd);
+}
+
 /*
  * VMware's requests other than VMIO_SIOCSIFFLAGS: FreeBSD's header names
  * them and its driver answers ENOTTY, on any unit, with any argument.
@@ -555,6 +730,8 @@ static const struct tt_case cases[] = {
 	{ "tap_devfs_cloning_disabled_is_enoent", tap_devfs_cloning_disabled_is_enoent },
 	{ "tap_link_state_and_ethtool", tap_link_state_and_ethtool },
 	{ "tap_tcpdump_captures_written_frames", tap_tcpdump_captures_written_frames },
+	{ "tap_rx_checksumming_trusts_written_checksums", tap_rx_checksumming_trusts_written_checksums },
+	{ "tap_vlan_keeps_checksum_and_tso_offload", tap_vlan_keeps_checksum_and_tso_offload },
 	{ NULL, NULL },
 };
 
