@@ -8,9 +8,14 @@
 #include <linux/if_tun.h>
 #include <net/if_tap.h>
 
-/* if_tuntap: a cloning open gives a transient unit. */
+/*
+ * if_tuntap: a cloning open gives a transient unit; with a header, the
+ * same offloads as Linux's below.
+ */
 static int open_bsd(int tap, int vnet, char *name)
 {
+	int off = TUN_OFFLOAD_CSUM | TUN_OFFLOAD_TSO4 | TUN_OFFLOAD_TSO6 |
+		  TUN_OFFLOAD_TSO_ECN;
 	struct ifreq ifr;
 	int one = 1;
 	int fd = open(tap ? "/dev/tap" : "/dev/tun", O_RDWR);
@@ -21,8 +26,9 @@ static int open_bsd(int tap, int vnet, char *name)
 	if (ioctl(fd, TUNGIFNAME, &ifr) < 0 ||
 	    ioctl(fd, TUNSTRANSIENT, &one) < 0)
 		die("TUNGIFNAME/TUNSTRANSIENT");
-	if (vnet && ioctl(fd, TAPSVNETHDR, &vnet) < 0)
-		die("TAPSVNETHDR");
+	if (vnet && (ioctl(fd, TUNSVNETHDR, &vnet) < 0 ||
+		     ioctl(fd, TUNSOFFLOAD, &off) < 0))
+		die("TUNSVNETHDR/TUNSOFFLOAD");
 	snprintf(name, IFNAMSIZ, "%s", ifr.ifr_name);
 	return fd;
 }

@@ -14,6 +14,7 @@ LABELS = {
     "bulk_tun_mbps": "bulk TCP over tun, Mbit/s",
     "bulk_tap_mbps": "bulk TCP over tap, Mbit/s",
     "bulk_tap_vnet_mbps": "bulk TCP over tap + vnet header, Mbit/s",
+    "bulk_tun_vnet_mbps": "bulk TCP over tun + vnet header, Mbit/s",
     "rr_tun": "request/response over tun, round trips/s",
     "units_per_s": "units created+destroyed/s (open/close)",
     "iplink_per_s": "units created+destroyed/s (ip link / ip tuntap)",

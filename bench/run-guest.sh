@@ -104,6 +104,8 @@ while [ "$r" -lt "$reps" ]; do
 			result bulk_tap_mbps $d "$(with_pair $d tap 0 iperf)"
 		want bulk_tap_vnet_mbps &&
 			result bulk_tap_vnet_mbps $d "$(with_pair $d tap 10 iperf)"
+		want bulk_tun_vnet_mbps &&
+			result bulk_tun_vnet_mbps $d "$(with_pair $d tun 10 iperf)"
 		want rr_tun && result rr_tun $d "$(with_pair $d tun 0 rr)"
 		want units_per_s && result units_per_s $d "$($B units $d 300)"
 		want iplink_per_s && result iplink_per_s $d "$(iplink_rate $d)"

@@ -113,33 +113,36 @@ size_t build_frame(int s, int to, uint8_t v, uint8_t b, uint8_t *buf,
 {
 	bool l2 = s % 3 != 0;
 	int vnet = atomic_load(&S[s].vnet);
+	bool ifhead = !l2 && atomic_load(&S[s].ifhead);
 	size_t head = 0, len;
 	uint8_t *p;
 	bool v6 = false;
 
 	if (size < 70000)
 		return 0;
-	if (l2 && (vnet == 10 || vnet == 12)) {
+	if (vnet == 10 || vnet == 12) {
 		struct virtio_net_hdr *h = (void *)buf;
+		int l2h = l2 ? ETH_HLEN : 0;
 
 		memset(buf, 0, vnet);
 		/* Offloads asked of a UDP packet: checksum, UDP
 		 * segmentation, or a TCP one that does not match. */
 		if (b & 1) {
 			h->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
-			h->csum_start = ETH_HLEN + 20;
+			h->csum_start = l2h + 20;
 			h->csum_offset = 6;
 		}
 		if (b & 2) {
 			h->gso_type = b & 4 ? VIRTIO_NET_HDR_GSO_TCPV4 :
 					      VIRTIO_NET_HDR_GSO_UDP_L4;
 			h->gso_size = 100 + (b >> 3) * 16;
-			h->hdr_len = ETH_HLEN + 28;
+			h->hdr_len = l2h + 28;
 		}
 		head = vnet;
-	} else if (!l2 && atomic_load(&S[s].ifhead)) {
-		head = 4;
 	}
+	/* tun: the virtio-net header, then IFHEAD's family word. */
+	if (ifhead)
+		head += 4;
 	p = buf + head + (l2 ? ETH_HLEN : 0);
 	switch (v % 8) {
 	case 0:		/* to the unit itself: a port unreachable comes back */
@@ -180,10 +183,10 @@ size_t build_frame(int s, int to, uint8_t v, uint8_t b, uint8_t *buf,
 		e[12] = v6 ? 0x86 : 0x08;
 		e[13] = v6 ? 0xdd : 0x00;
 		len += ETH_HLEN;
-	} else if (head) {
+	} else if (ifhead) {
 		uint32_t af = htonl(v6 ? AF_INET6 : AF_INET);
 
-		memcpy(buf, &af, 4);
+		memcpy(buf + head - 4, &af, 4);
 	}
 	return head + len;
 }

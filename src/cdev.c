@@ -199,7 +199,7 @@ static bool tuntap_close_unit(struct tuntap_unit *u)
 	 * The header first: with it off the stack stops handing vmnet
 	 * offloaded frames, which a next opener without one could not read.
 	 */
-	tuntap_set_vnet_hdr(u, 0);
+	tuntap_set_vnet_hdr(u, 0, TUNTAP_OFFLOAD_ALL);
 	tuntap_purge_ring(u);
 	if (!keep)
 		dev_close(dev);

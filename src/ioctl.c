@@ -237,7 +237,6 @@ static long tuntap_tap_ioctl(struct file *file, struct tuntap_unit *u,
 {
 	void __user *argp = (void __user *)arg;
 	u8 mac[ETH_ALEN];
-	int val, err;
 
 	switch (cmd) {
 	case VMIO_SIOCSIFFLAGS:
@@ -254,20 +253,6 @@ static long tuntap_tap_ioctl(struct file *file, struct tuntap_unit *u,
 		ether_addr_copy(u->remote_mac, mac);
 		spin_unlock(&u->lock);
 		return 0;
-	case TAPSVNETHDR:
-		if (get_user(val, (int __user *)argp))
-			return -EFAULT;
-		if (val != 0 && val != sizeof(struct virtio_net_hdr) &&
-		    val != sizeof(struct virtio_net_hdr_mrg_rxbuf))
-			return -EINVAL;
-		err = tuntap_rtnl_lock_live(u);
-		if (err)
-			return err;
-		tuntap_set_vnet_hdr(u, val);
-		rtnl_unlock();
-		return 0;
-	case TAPGVNETHDR:
-		return put_user(READ_ONCE(u->vnet_hdr_len), (int __user *)argp);
 	}
 	return -ENOIOCTLCMD;
 }
@@ -276,6 +261,28 @@ static long tuntap_tap_ioctl(struct file *file, struct tuntap_unit *u,
 /* TUNGIFNAME (and TAPGIFNAME) as a 32-bit caller numbers it. */
 #define TUNTAP_GIFNAME32 _IOR('t', 93, struct compat_ifreq)
 #endif
+
+/*
+ * The virtio-net header's length (@hdr_len, or -1 to keep it) and the
+ * offloads its reader accepts (@offload, or -1); each offload needs
+ * partial checksums, which the reader must be able to finish.
+ */
+static int tuntap_set_offload(struct tuntap_unit *u, int hdr_len, int offload)
+{
+	int err;
+
+	if (offload != -1 &&
+	    ((offload & ~TUNTAP_OFFLOAD_ALL) ||
+	     (offload && !(offload & TUN_OFFLOAD_CSUM))))
+		return -EINVAL;
+	err = tuntap_rtnl_lock_live(u);
+	if (err)
+		return err;
+	tuntap_set_vnet_hdr(u, hdr_len == -1 ? u->vnet_hdr_len : hdr_len,
+			    offload == -1 ? u->offload : offload);
+	rtnl_unlock();
+	return 0;
+}
 
 /* Requests every driver has. */
 static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
@@ -327,6 +334,21 @@ static long tuntap_common_ioctl(struct file *file, struct tuntap_unit *u,
 		return 0;
 	case TUNGTRANSIENT:
 		return put_user(test_bit(TUNTAP_F_TRANSIENT, &u->flags), ip);
+	case TUNSVNETHDR:
+		if (get_user(val, ip))
+			return -EFAULT;
+		if (val != 0 && val != sizeof(struct virtio_net_hdr) &&
+		    val != sizeof(struct virtio_net_hdr_mrg_rxbuf))
+			return -EINVAL;
+		return tuntap_set_offload(u, val, -1);
+	case TUNGVNETHDR:
+		return put_user(READ_ONCE(u->vnet_hdr_len), ip);
+	case TUNSOFFLOAD:
+		if (get_user(val, ip))
+			return -EFAULT;
+		return tuntap_set_offload(u, -1, val);
+	case TUNGOFFLOAD:
+		return put_user(READ_ONCE(u->offload), ip);
 	case FIONREAD:
 		return put_user(tuntap_peek_len(u), ip);
 	case FIOSETOWN:

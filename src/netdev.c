@@ -260,26 +260,53 @@ static void tuntap_get_stats64(struct net_device *dev,
 			 atomic_long_read(&u->drops[TUNTAP_DROP_TX_NOMEM]);
 	st->tx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_TX_FRAMING]);
 	st->rx_dropped = atomic_long_read(&u->drops[TUNTAP_DROP_RX_FILTERED]);
-	st->rx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_RX_NOMEM]);
+	st->rx_errors = atomic_long_read(&u->drops[TUNTAP_DROP_RX_NOMEM]) +
+			atomic_long_read(&u->drops[TUNTAP_DROP_RX_BADHDR]);
 }
 
-/* Offloads exist only while the reader takes a virtio-net header. */
+/* The offloads a reader's TUNSOFFLOAD bits accept, as features. */
+static netdev_features_t tuntap_offload_features(int offload)
+{
+	netdev_features_t f;
+
+	if (!(offload & TUN_OFFLOAD_CSUM))
+		return 0;
+	f = NETIF_F_HW_CSUM;
+	if (offload & TUN_OFFLOAD_TSO4)
+		f |= NETIF_F_TSO;
+	if (offload & TUN_OFFLOAD_TSO6)
+		f |= NETIF_F_TSO6;
+	if ((offload & TUN_OFFLOAD_TSO_ECN) && (f & (NETIF_F_TSO | NETIF_F_TSO6)))
+		f |= NETIF_F_TSO_ECN;
+	/* One feature for both families, as Linux's tun has it. */
+	if ((offload & (TUN_OFFLOAD_USO4 | TUN_OFFLOAD_USO6)) ==
+	    (TUN_OFFLOAD_USO4 | TUN_OFFLOAD_USO6))
+		f |= TUNTAP_OFFLOAD_USO;
+	return f;
+}
+
+/*
+ * Offloads exist only while the reader takes a virtio-net header, and
+ * only those it said it takes.
+ */
 static netdev_features_t tuntap_fix_features(struct net_device *dev,
 					     netdev_features_t features)
 {
 	struct tuntap_unit *u = netdev_priv(dev);
+	netdev_features_t off = 0;
 
-	if (!READ_ONCE(u->vnet_hdr_len))
-		features &= ~TUNTAP_OFFLOADS;
-	return features;
+	if (READ_ONCE(u->vnet_hdr_len))
+		off = tuntap_offload_features(READ_ONCE(u->offload));
+	return features & ~(TUNTAP_OFFLOADS & ~off);
 }
 
-void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len)
+void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len, int offload)
 {
 	ASSERT_RTNL();
-	if (u->vnet_hdr_len == len)
+	if (u->vnet_hdr_len == len && u->offload == offload)
 		return;
 	WRITE_ONCE(u->vnet_hdr_len, len);
+	WRITE_ONCE(u->offload, offload);
 	netdev_update_features(u->dev);
 }
 
@@ -290,6 +317,7 @@ static const struct net_device_ops tuntap_tun_ops = {
 	.ndo_stop = tuntap_ndo_stop,
 	.ndo_start_xmit = tuntap_xmit,
 	.ndo_get_stats64 = tuntap_get_stats64,
+	.ndo_fix_features = tuntap_fix_features,
 };
 
 static const struct net_device_ops tuntap_tap_ops = {
@@ -323,6 +351,7 @@ static const char tuntap_drop_names[TUNTAP_NR_DROPS][ETH_GSTRING_LEN] = {
 	[TUNTAP_DROP_TX_NOMEM] = "tx_dropped_nomem",
 	[TUNTAP_DROP_RX_FILTERED] = "rx_dropped_filtered",
 	[TUNTAP_DROP_RX_NOMEM] = "rx_errors_nomem",
+	[TUNTAP_DROP_RX_BADHDR] = "rx_errors_vnet_header",
 };
 
 static int tuntap_get_sset_count(struct net_device *dev, int sset)
@@ -478,8 +507,10 @@ static void tuntap_setup_common(struct net_device *dev, enum tuntap_kind kind)
 	/* The read ring is the queue; no qdisc, no transmit lock. */
 	dev->priv_flags |= IFF_NO_QUEUE;
 	tuntap_set_lltx(dev);
-	dev->hw_features = TUNTAP_SG_FEATURES;
-	dev->features = TUNTAP_SG_FEATURES;
+	dev->hw_features = TUNTAP_SG_FEATURES | TUNTAP_OFFLOADS;
+	/* fix_features masks the offloads until a reader takes them */
+	dev->features = TUNTAP_SG_FEATURES | TUNTAP_OFFLOADS;
+	u->offload = TUNTAP_OFFLOAD_ALL;
 }
 
 void tuntap_setup_tun(struct net_device *dev)
@@ -504,8 +535,6 @@ static void tuntap_setup_ether(struct net_device *dev, enum tuntap_kind kind)
 	dev->priv_flags |= IFF_LIVE_ADDR_CHANGE;
 	dev->min_mtu = ETH_MIN_MTU;
 	dev->max_mtu = TAPMRU - ETH_HLEN;
-	dev->hw_features |= TUNTAP_OFFLOADS;
-	dev->features |= TUNTAP_OFFLOADS;	/* fix_features masks them */
 	/*
 	 * FreeBSD's IFCAP_RXCSUM: off until asked (ethtool -K rx on), as
 	 * it trusts the writer's checksums.

@@ -3,8 +3,9 @@
  * Framing: what one read() returns and what one write() must carry.
  * tun: an IPv4 packet; with IFHEAD, any supported packet after a 4-byte
  * address family in network order; with LMODE, reads are prefixed by the
- * destination as a struct sockaddr_in.  tap and vmnet: an Ethernet frame,
- * after a virtio-net header (TAPSVNETHDR) that carries checksum and
+ * destination as a struct sockaddr_in.  tap and vmnet: an Ethernet frame.
+ * Before all of it, on every kind, a virtio-net header (TAPSVNETHDR,
+ * TUNSVNETHDR) if the reader asked for one: it carries checksum and
  * segmentation offload both ways.
  */
 
@@ -17,7 +18,8 @@
 #include "tuntap.h"
 
 /* Room for the longest header read() prepends. */
-#define TUNTAP_HDR_MAX	sizeof(struct sockaddr_in)
+#define TUNTAP_HDR_MAX	(sizeof(struct virtio_net_hdr_mrg_rxbuf) + \
+			 sizeof(struct sockaddr_in))
 
 /*
  * The virtio-net header of a frame going to the reader; the 12-byte form's
@@ -36,15 +38,9 @@ static int tuntap_vnet_header(struct tuntap_unit *u, const struct sk_buff *skb,
 	return len;
 }
 
-/*
- * What read() prepends to @skb: returns its length, or -EINVAL when no
- * header can describe the packet.
- */
-static int tuntap_read_header(struct tuntap_unit *u, const struct sk_buff *skb,
-			      void *buf)
+/* tun's own framing before a packet: IFHEAD's family, LMODE's address. */
+static int tuntap_tun_header(const struct sk_buff *skb, void *buf)
 {
-	if (!tuntap_is_tun(u))
-		return tuntap_vnet_header(u, skb, buf);
 	switch (TUNTAP_SKB_CB(skb)->header) {
 	case TUNTAP_HDR_FAMILY: {
 		__be32 af = htonl(skb->protocol == htons(ETH_P_IPV6) ?
@@ -72,16 +68,19 @@ ssize_t tuntap_put_user(struct tuntap_unit *u, struct sk_buff *skb,
 	size_t want, len;
 	int hlen;
 
-	hlen = tuntap_read_header(u, skb, hdr);
+	hlen = tuntap_vnet_header(u, skb, hdr);
 	/*
 	 * Queued while the reader took a virtio-net header and read after it
 	 * turned it off: finish the checksum here; a segment that big no
 	 * reader without the header can take.
 	 */
-	if (!hlen && !tuntap_is_tun(u) &&
-	    (skb_is_gso(skb) || (skb->ip_summed == CHECKSUM_PARTIAL &&
-				 skb_checksum_help(skb))))
+	if (!hlen && (skb_is_gso(skb) ||
+		      (skb->ip_summed == CHECKSUM_PARTIAL &&
+		       skb_checksum_help(skb))))
 		hlen = -EINVAL;
+	/* The device's header first, then the packet as FreeBSD frames it. */
+	if (hlen >= 0 && tuntap_is_tun(u))
+		hlen += tuntap_tun_header(skb, hdr + hlen);
 	if (hlen < 0) {
 		tuntap_count_drop(u, TUNTAP_DROP_TX_FRAMING);
 		return hlen;
@@ -106,14 +105,42 @@ int tuntap_peek_len(struct tuntap_unit *u)
 	skb = __ptr_ring_peek(&u->ring);
 	/*
 	 * As FreeBSD: tun's family or address is part of its queued packet
-	 * there, tap's virtio-net header is added by read().
+	 * there; the virtio-net header is added by read().
 	 */
 	if (skb && tuntap_is_tun(u))
-		len = max(tuntap_read_header(u, skb, hdr), 0) + skb->len;
+		len = tuntap_tun_header(skb, hdr) + skb->len;
 	else if (skb)
 		len = skb->len;
 	spin_unlock(&u->ring.consumer_lock);
 	return len;
+}
+
+/*
+ * A written virtio-net header the module itself checks, before the core
+ * trusts its fields: segments of size 0, headers said to be longer than
+ * what was written, a checksum to store past the end, and on tun a TCP
+ * segment of the other family than its packet.
+ */
+static bool tuntap_vnet_fits(const struct virtio_net_hdr *h, size_t len,
+			     bool tun, __be16 proto)
+{
+	u32 start = __virtio16_to_cpu(true, h->csum_start);
+	u32 off = __virtio16_to_cpu(true, h->csum_offset);
+	u8 gso = h->gso_type & ~VIRTIO_NET_HDR_GSO_ECN;
+
+	if (__virtio16_to_cpu(true, h->hdr_len) > len)
+		return false;
+	if ((h->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) && start + off + 2 > len)
+		return false;
+	if (gso == VIRTIO_NET_HDR_GSO_NONE)
+		return true;
+	if (!h->gso_size)
+		return false;
+	if (tun && gso == VIRTIO_NET_HDR_GSO_TCPV4)
+		return proto == htons(ETH_P_IP);
+	if (tun && gso == VIRTIO_NET_HDR_GSO_TCPV6)
+		return proto == htons(ETH_P_IPV6);
+	return true;
 }
 
 /* The address family word of an IFHEAD write, as a Linux ethertype. */
@@ -184,15 +211,22 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 	/* Down: ignored, as on FreeBSD; an empty write does nothing. */
 	if (!(READ_ONCE(dev->flags) & IFF_UP) || !total)
 		return 0;
+	vnet_len = READ_ONCE(u->vnet_hdr_len);
 	if (tuntap_is_tun(u)) {
 		ifhead = test_bit(TUNTAP_F_IFHEAD, &u->flags);
 		mru = TUNMRU + (ifhead ? sizeof(__be32) : 0);
-	} else {
-		vnet_len = READ_ONCE(u->vnet_hdr_len);
-		mru = TAPMRU + vnet_len;
 	}
-	if (total > mru)
+	if (total > mru + vnet_len)
 		return -EIO;
+	if (vnet_len) {
+		if (len < vnet_len) {
+			tuntap_count_drop(u, TUNTAP_DROP_RX_BADHDR);
+			return -EINVAL;
+		}
+		if (!copy_from_iter_full(&vnet, vnet_len, from))
+			return -EFAULT;
+		len -= vnet_len;
+	}
 	if (ifhead) {
 		/* FreeBSD's answer: its m_pullup() of the family fails. */
 		if (len < sizeof(__be32))
@@ -202,12 +236,10 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 			return err;
 		len -= sizeof(__be32);
 	}
-	if (vnet_len) {
-		if (len < vnet_len)
-			return -EINVAL;
-		if (!copy_from_iter_full(&vnet, vnet_len, from))
-			return -EFAULT;
-		len -= vnet_len;
+	if (vnet_len && !tuntap_vnet_fits(&vnet.hdr, len, tuntap_is_tun(u),
+					  proto)) {
+		tuntap_count_drop(u, TUNTAP_DROP_RX_BADHDR);
+		return -EINVAL;
 	}
 
 	skb = tuntap_build_skb(from, len);
@@ -217,17 +249,22 @@ ssize_t tuntap_get_user(struct tuntap_unit *u, struct iov_iter *from)
 		return PTR_ERR(skb);
 	}
 	skb->dev = dev;
-	/* Offsets in the header count from the frame's first byte. */
-	if (vnet_len && virtio_net_hdr_to_skb(skb, &vnet.hdr, true)) {
-		kfree_skb(skb);
-		return -EINVAL;
-	}
 	if (tuntap_is_tun(u)) {
 		skb_reset_mac_header(skb);
 		skb_reset_network_header(skb);
 		skb->protocol = proto;
 		skb->pkt_type = PACKET_HOST;
-	} else if (!tuntap_frame_wanted(u, skb)) {
+	}
+	/*
+	 * Offsets in the header count from the frame's (tun: the packet's)
+	 * first byte; a segment's family must be the packet's.
+	 */
+	if (vnet_len && virtio_net_hdr_to_skb(skb, &vnet.hdr, true)) {
+		tuntap_count_drop(u, TUNTAP_DROP_RX_BADHDR);
+		kfree_skb(skb);
+		return -EINVAL;
+	}
+	if (!tuntap_is_tun(u) && !tuntap_frame_wanted(u, skb)) {
 		tuntap_count_drop(u, TUNTAP_DROP_RX_FILTERED);
 		kfree_skb(skb);
 		return total;

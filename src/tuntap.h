@@ -76,6 +76,10 @@
 #endif
 #define TUNTAP_OFFLOADS	(NETIF_F_HW_CSUM | NETIF_F_TSO | NETIF_F_TSO6 |	\
 			 NETIF_F_TSO_ECN | TUNTAP_OFFLOAD_USO)
+/* What TUNSOFFLOAD may ask for; all of it until the reader says less. */
+#define TUNTAP_OFFLOAD_ALL	(TUN_OFFLOAD_CSUM | TUN_OFFLOAD_TSO4 |	\
+				 TUN_OFFLOAD_TSO6 | TUN_OFFLOAD_TSO_ECN |	\
+				 TUN_OFFLOAD_USO4 | TUN_OFFLOAD_USO6)
 
 enum tuntap_kind {
 	TUNTAP_TUN,
@@ -124,6 +128,9 @@ enum tuntap_drop {
 					 */
 	TUNTAP_DROP_RX_FILTERED,	/* tap: runt, or unicast for others */
 	TUNTAP_DROP_RX_NOMEM,		/* write could not allocate */
+	TUNTAP_DROP_RX_BADHDR,		/* a virtio-net header that does not
+					 * fit its packet
+					 */
 	TUNTAP_NR_DROPS,
 };
 
@@ -168,7 +175,8 @@ struct tuntap_unit {
 	struct tuntap_file __rcu *tfile;	/* the open file, if any */
 	struct ptr_ring ring;			/* sk_buffs waiting for read() */
 	unsigned long flags;			/* TUNTAP_F_* */
-	int vnet_hdr_len;			/* tap: 0, 10 or 12; RTNL */
+	int vnet_hdr_len;			/* 0, 10 or 12; RTNL */
+	int offload;		/* TUN_OFFLOAD_* the reader takes; RTNL */
 	int unit;
 	struct net *home;	/* created here; the unit dies with it */
 	struct device *node;	/* /dev/<driver><unit>, unless contained */
@@ -233,7 +241,7 @@ void tuntap_count(struct tuntap_unit *u, enum tuntap_dir dir, unsigned int len);
 unsigned int tuntap_ring_len(const struct net_device *dev);
 void tuntap_purge_ring(struct tuntap_unit *u);
 int tuntap_resize_ring(struct tuntap_unit *u);
-void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len);
+void tuntap_set_vnet_hdr(struct tuntap_unit *u, int len, int offload);
 
 /* cdev.c: the character device */
 extern const struct file_operations tuntap_fops;

@@ -4,9 +4,9 @@
  * userspace forwarder.  Opens both nodes (a cloning node makes a new unit),
  * prints the two interface names on one line, then copies every packet
  * read from one to the other until killed or SECONDS pass.  With -t both
- * units are transient and vanish when tunfwd exits.  With -v (tap and
- * vmnet) both carry a virtio-net header of HDRLEN bytes, so large TCP
- * segments cross whole; on exit tunfwd reports how many did.
+ * units are transient and vanish when tunfwd exits.  With -v both carry
+ * a virtio-net header of HDRLEN bytes, so large TCP segments cross whole;
+ * on exit tunfwd reports how many did.
  */
 #define _GNU_SOURCE
 #include <errno.h>

@@ -48,4 +48,21 @@ struct tuninfo {
 #define TUNSTRANSIENT	_IOW('t', 98, int)
 #define TUNGTRANSIENT	_IOR('t', 99, int)
 
+/*
+ * Beyond FreeBSD: tun takes tap's virtio-net header (same numbers), and
+ * with it the offloads its reader accepts (TUNSOFFLOAD, bits as Linux's
+ * TUN_F_*).  The header comes first, then the IFHEAD family or TUNSLMODE
+ * address, then the packet; its offsets count from the packet.
+ */
+#define TUNSVNETHDR	_IOW('t', 91, int)
+#define TUNGVNETHDR	_IOR('t', 94, int)
+#define TUNSOFFLOAD	_IOW('t', 100, int)
+#define TUNGOFFLOAD	_IOR('t', 100, int)
+#define TUN_OFFLOAD_CSUM	0x01	/* partial checksums */
+#define TUN_OFFLOAD_TSO4	0x02	/* TCP segments over IPv4 */
+#define TUN_OFFLOAD_TSO6	0x04	/* TCP segments over IPv6 */
+#define TUN_OFFLOAD_TSO_ECN	0x08	/* ... with ECN's CWR set */
+#define TUN_OFFLOAD_USO4	0x20	/* UDP segments over IPv4 */
+#define TUN_OFFLOAD_USO6	0x40	/* UDP segments over IPv6 */
+
 #endif /* _NET_IF_TUN_H_ */

@@ -70,6 +70,14 @@ static void tun_requests_from_32_bit_caller(void)
 	CHECK_EQ(v, getpgrp());
 	CHECK_OK(ioctl(fd, FIOASYNC, &one));
 	CHECK_OK(ioctl(fd, FIOASYNC, &zero));
+	v = 10;
+	CHECK_OK(ioctl(fd, TUNSVNETHDR, &v));
+	CHECK_OK(ioctl(fd, TUNGVNETHDR, &v));
+	CHECK_EQ(v, 10);
+	v = TUN_OFFLOAD_CSUM;
+	CHECK_OK(ioctl(fd, TUNSOFFLOAD, &v));
+	CHECK_OK(ioctl(fd, TUNGOFFLOAD, &v));
+	CHECK_EQ(v, TUN_OFFLOAD_CSUM);
 	/* Not a request of ours: the same answer as for a 64-bit caller. */
 	CHECK_ERR(ioctl(fd, _IOR('t', 42, int), &v), ENOTTY);
 	close(fd);

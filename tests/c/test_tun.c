@@ -436,7 +436,6 @@ static void unknown_request_enotty(void)
 	int fd = tun_ready(name), v = 0;
 
 	CHECK_ERR(ioctl(fd, _IOW('t', 120, int), &v), ENOTTY);
-	CHECK_ERR(ioctl(fd, TAPSVNETHDR, &v), ENOTTY);
 	CHECK_ERR(ioctl(fd, VMIO_SIOCSIFFLAGS, 0), ENOTTY);
 	close(fd);
 	/* And the tun-only requests on tap and vmnet. */

@@ -154,7 +154,7 @@ ethtool_reports_driver_version_and_drop_causes() {
 	ethtool -S "$name" > "$UT/stats"
 	for c in tx_dropped_noreader tx_dropped_full tx_errors_framing \
 		tx_dropped_purged tx_dropped_nomem rx_dropped_filtered \
-		rx_errors_nomem; do
+		rx_errors_nomem rx_errors_vnet_header; do
 		grep -q "^ *$c: 0$" "$UT/stats" || die "ethtool -S: no $c"
 	done
 	# Sent while nobody has the unit open: counted as no reader.
