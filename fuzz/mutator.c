@@ -209,8 +209,13 @@ size_t afl_custom_fuzz(void *data, uint8_t *buf, size_t size,
 					break;
 			if (j == n)
 				break;
-			t = p[(i + j) % n];
-			i = (i + j) % n + 1;
+			i = (i + j) % n;
+			/* Half the time the longest burst (32 packets): a
+			 * short one may fit a single pool page, whose
+			 * packets free nothing the pool would notice. */
+			if (rnd(m, 2))
+				p[i].b = 31 * NSLOT + target(&p[i]);
+			t = p[i++];
 			make_room(p, i, n++);
 			change_after_load(m, p, i, &t);
 			break;
