@@ -14,19 +14,34 @@
 #                               guest's modprobe finds the built-in drivers
 # A second run reuses the tree: make only rebuilds what changed, and the
 # configuration is rewritten only when this script's fragment changes.
+#
+# TT_DEBUG_RT=1 builds the PREEMPT_RT variant instead, from
+# linux-source-6.12 (RT is in mainline since 6.12) into
+# build/rt-debug-kernel: the same harness options, lockdep,
+# DEBUG_ATOMIC_SLEEP and DEBUG_PREEMPT, but no KASAN, kmemleak, UBSAN or
+# coverage, so that it runs the suite at near Debian's speed.  Debian's own
+# -rt kernels check none of that: this one is what says whether a lock is
+# taken where RT may not sleep (docs/kernels.md, "PREEMPT_RT").
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
-dir=${TT_DEBUG_DIR:-$root/build/debug-kernel}
+rt=${TT_DEBUG_RT:-0}
+if [ "$rt" = 1 ]; then
+	series=6.12
+	dir=${TT_DEBUG_DIR:-$root/build/rt-debug-kernel}
+else
+	series=6.1
+	dir=${TT_DEBUG_DIR:-$root/build/debug-kernel}
+fi
 jobs=${TT_JOBS:-$(nproc)}
 mkdir -p "$dir"
 dir=$(realpath "$dir")
-src=$dir/linux-source-6.1
-tarball=/usr/src/linux-source-6.1.tar.xz
+src=$dir/linux-source-$series
+tarball=/usr/src/linux-source-$series.tar.xz
 
 # What building a kernel needs, installed only when missing.
 need=
-for p in linux-source-6.1 bc bison flex libelf-dev libssl-dev dwarves rsync \
+for p in linux-source-$series bc bison flex libelf-dev libssl-dev dwarves rsync \
 	cpio xz-utils make gcc kmod; do
 	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 		grep -q 'install ok installed' || need="$need $p"
@@ -40,9 +55,9 @@ if [ -n "$need" ]; then
 fi
 
 # Extract once; a stamp records which source package the tree came from.
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.1)
+srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
 if [ ! -f "$src/.tt-extracted" ] || [ "$(cat "$src/.tt-extracted")" != "$srcver" ]; then
-	echo "debug-kernel: extracting linux-source-6.1 $srcver"
+	echo "debug-kernel: extracting linux-source-$series $srcver"
 	rm -rf "$src"
 	tar -xJf "$tarball" -C "$dir"
 	echo "$srcver" > "$src/.tt-extracted"
@@ -182,6 +197,46 @@ CONFIG_MACINTOSH_DRIVERS=n
 CONFIG_FIREWIRE=n
 CONFIG_EDAC=n
 EOF
+# The RT variant: its options replace the same ones above.
+if [ "$rt" = 1 ]; then
+	cat > "$dir/tt-rt.config.in" <<'EOF'
+CONFIG_LOCALVERSION="-ttrt"
+# --- PREEMPT_RT, and the checks that matter there: a sleeping lock (every
+# spinlock_t on RT) taken where the task may not sleep, per-CPU data used
+# where the task may migrate, lock order
+CONFIG_EXPERT=y
+CONFIG_PREEMPT_RT=y
+CONFIG_DEBUG_PREEMPT=y
+CONFIG_PROVE_LOCKING=y
+CONFIG_DEBUG_ATOMIC_SLEEP=y
+CONFIG_DEBUG_IRQFLAGS=y
+# --- left out for speed: the generic debug kernel has them
+CONFIG_KASAN=n
+CONFIG_KASAN_GENERIC=n
+CONFIG_KASAN_INLINE=n
+CONFIG_KASAN_VMALLOC=n
+CONFIG_DEBUG_KMEMLEAK=n
+CONFIG_DEBUG_KMEMLEAK_DEFAULT_OFF=n
+CONFIG_DEBUG_KMEMLEAK_AUTO_SCAN=n
+CONFIG_UBSAN=n
+CONFIG_UBSAN_TRAP=n
+CONFIG_UBSAN_BOUNDS=n
+CONFIG_UBSAN_SHIFT=n
+CONFIG_UBSAN_DIV_ZERO=n
+CONFIG_UBSAN_BOOL=n
+CONFIG_UBSAN_ENUM=n
+CONFIG_UBSAN_SANITIZE_ALL=n
+CONFIG_KCOV=n
+CONFIG_KCOV_INSTRUMENT_ALL=n
+CONFIG_GCOV_KERNEL=n
+CONFIG_GCOV_PROFILE_ALL=n
+EOF
+	awk -F= 'NR == FNR { if (/^CONFIG_/) k[$1] = 1; next }
+		!($1 in k)' "$dir/tt-rt.config.in" "$frag.new" > "$frag.tmp"
+	cat "$dir/tt-rt.config.in" >> "$frag.tmp"
+	mv "$frag.tmp" "$frag.new"
+	rm -f "$dir/tt-rt.config.in"
+fi
 sum() { md5sum "$1" | cut -d' ' -f1; }
 if [ ! -f "$src/.config" ] || [ ! -f "$frag" ] || [ "$(sum "$frag")" != "$(sum "$frag.new")" ]; then
 	echo "debug-kernel: configuring"

@@ -1,7 +1,9 @@
 #!/bin/sh
 # distro-kernel.sh RELEASE SUITES SERIES: make build/roots/RELEASE ready to
 # boot the newest amd64 kernel of SERIES that SUITES offer, as that
-# release's users run it:
+# release's users run it.  SERIES may name a flavour (7.3-rt: the
+# PREEMPT_RT kernel, 7.3.4+deb13-rt-amd64); without one it is the generic
+# -amd64 kernel.
 #
 #   - the root (debootstrap, once), with the kernel's headers and the
 #     guest's userland (roots-lib.sh: iproute2, iperf3, tcpdump, dkms, ...);
@@ -10,8 +12,9 @@
 #     guest boots ROOT/usr/lib/modules/KVER/vmlinuz and loads its modules
 #     from the root;
 #   - a copy of this tree in ROOT/srv/if_tuntap, built there by
-#     scripts/build.sh in a chroot, so the module (W=1) and every test
-#     program come from the release's own compiler.
+#     scripts/build.sh in a chroot, so the module (W=1, and sparse's C=1
+#     where the root has sparse) and every test program come from the
+#     release's own compiler.
 #
 # Prints KVER on stdout, all else on stderr.  Exits non-zero when anything fails or the
 # module's W=1 build warns (the log is ROOT/srv/if_tuntap/build/KVER.log).
@@ -40,7 +43,7 @@ trap 'exit 130' INT TERM
 roots_ensure "$roots" "$release" "$suites"
 kver=$(roots_newest_kver "$r" "$series")
 if [ -z "$kver" ]; then
-	echo "distro-kernel: $release offers no linux-headers-$series" \
+	echo "distro-kernel: $release offers no kernel of $series" \
 		"(see $roots/$release.apt.log)" >&2
 	exit 1
 fi
@@ -54,20 +57,29 @@ fi
 # The image is not installed through apt: linux-image-KVER pulls in an
 # initramfs generator and runs it, and the guest boots our own initramfs.
 # Unpacking the three packages puts vmlinuz and the modules in place.
-if [ ! -f "$r/usr/lib/modules/$kver/vmlinuz" ] ||
+# Kernels before 7.x (bookworm's) have no linux-binary split: their
+# linux-image-KVER holds /boot/vmlinuz-KVER and the modules itself (and
+# 6.12's headers depend on it, so apt may have installed it already).
+if [ ! -f "$r/usr/lib/modules/$kver/vmlinuz" ] &&
+	[ ! -f "$r/boot/vmlinuz-$kver" ] ||
 	[ ! -d "$r/usr/lib/modules/$kver/kernel" ]; then
 	echo "== $kver: kernel image and modules into $r"
+	debs="linux-binary-$kver linux-modules-$kver linux-base-$kver"
+	in_root "$r" apt-cache show "linux-binary-$kver" > /dev/null 2>&1 ||
+		debs=linux-image-$kver
 	cache=/var/cache/if_tuntap-kernel
 	rm -rf "${r:?}$cache"
 	mkdir -p "$r$cache"
-	if ! in_root "$r" sh -c "cd $cache && apt-get download -q \
-		linux-binary-$kver linux-modules-$kver linux-base-$kver" \
+	if ! in_root "$r" sh -c "cd $cache && apt-get download -q $debs" \
 		>> "$log" 2>&1; then
 		echo "distro-kernel: downloading $kver failed, see $log" >&2
 		exit 1
 	fi
+	# An older package's /lib/modules goes through the root's /lib
+	# symlink (merged /usr), which a plain extraction would replace.
 	for deb in "$r$cache"/*.deb; do
-		dpkg-deb -x "$deb" "$r"
+		dpkg-deb --fsys-tarfile "$deb" |
+			tar -C "$r" --keep-directory-symlink -xf -
 	done
 	rm -rf "${r:?}$cache"
 fi
@@ -88,11 +100,14 @@ mkdir -p "$tree/build"
 blog=$tree/build/$kver.log
 cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
 	"$r/usr/src/linux-headers-$kver/.config")
-echo "== $kver ($release, $cc): scripts/build.sh in the root, W=1"
-# The module is rebuilt whole, so that its W=1 warnings are all in the log.
+# sparse (C=1) too, where the root has it (ROOT_GUEST_PKGS installs it).
+flags=W=1
+in_root "$r" sh -c 'command -v sparse' > /dev/null && flags="W=1 C=1"
+echo "== $kver ($release, $cc): scripts/build.sh in the root, $flags"
+# The module is rebuilt whole, so that its warnings are all in the log.
 rm -rf "${tree:?}/build/$kver"
 if ! nice -n 10 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-	LC_ALL=C.UTF-8 TT_KERNELS="$kver" TT_KBUILD_FLAGS=W=1 \
+	LC_ALL=C.UTF-8 TT_KERNELS="$kver" TT_KBUILD_FLAGS="$flags" \
 	TT_SEEDS=/srv/if_tuntap-seeds \
 	chroot "$r" sh /srv/if_tuntap/scripts/build.sh > "$blog" 2>&1; then
 	cat "$blog"
@@ -102,5 +117,12 @@ fi
 if grep -E 'warning:' "$blog"; then
 	echo "distro-kernel: the build in $release warned ($blog)" >&2
 	exit 1
+fi
+# Since 6.13 kbuild runs sparse only when scripts/checker-valid.sh finds it
+# new enough for the kernel's headers; Debian's sparse (0.6.4) is not, and
+# Debian's header packages lack the script, so C=1 checks nothing there.
+if grep -q 'specified, but .* not available or not up to date' "$blog"; then
+	echo "distro-kernel: note: $kver's kbuild refused sparse" \
+		"($(in_root "$r" sparse --version 2>/dev/null)): W=1 only"
 fi
 echo "$kver" >&3

@@ -50,7 +50,7 @@ $release $series: FAILED (debootstrap)"
 		status=1
 		continue
 	fi
-	echo "== $release: newest linux-headers-$series amd64"
+	echo "== $release: the newest $series kernel"
 	kver=$(roots_newest_kver "$r" "$series")
 	if [ -z "$kver" ]; then
 		echo "newer-kernels: $release has no linux-headers-$series" \

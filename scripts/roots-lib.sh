@@ -1,4 +1,4 @@
-# roots-lib.sh: sourced by newer-kernels.sh and distro-kernel.sh.  A "root"
+# roots-lib.sh: sourced by newer-kernels.sh, distro-kernel.sh and check.  A "root"
 # is a debootstrapped Debian release in build/roots/RELEASE: it builds the
 # module with that release's own compiler (in a chroot) and, shared over
 # 9p, is the whole userland of the guest that boots that release's kernel.
@@ -16,10 +16,11 @@ ROOT_BASE_PKGS=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,pahole,ca-certificat
 # What the suite runs in a guest whose userland is the root, as a user of
 # that release has it: the network tools, dkms and its compiler, udev for
 # the rule, man for the pages, gcc-multilib for the 32-bit test program,
-# xz and zstd for Debian's compressed modules.
+# xz and zstd for Debian's compressed modules; and sparse, which checks
+# the module's build there (C=1) as on the host.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_GUEST_PKGS="iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
-python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd"
+python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd sparse"
 
 # The host's Debian archive, or $TT_MIRROR.
 roots_mirror() {
@@ -35,6 +36,27 @@ roots_mirror() {
 	if [ -z "$m" ]; then
 		echo "roots: no Debian mirror in the host's apt sources; set TT_MIRROR" >&2
 		return 1
+	fi
+	echo "$m"
+}
+
+# The host's security archive, for a root whose suites name
+# RELEASE-security (bookworm's kernels are updated there): the host's own,
+# or $TT_SECURITY_MIRROR, or the Debian mirror's sibling, as Debian lays
+# them out.
+roots_security_mirror() {
+	m=${TT_SECURITY_MIRROR:-}
+	if [ -z "$m" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian-security\)\/*$/\1/p' \
+			/etc/apt/sources.list.d/debian.sources | head -n 1)
+	fi
+	if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
+		m=$(sed -n 's/^deb[[:space:]]\{1,\}\([^[:space:]]*\/debian-security\)\/*[[:space:]].*/\1/p' \
+			/etc/apt/sources.list | head -n 1)
+	fi
+	if [ -z "$m" ]; then
+		m=$(roots_mirror) || return 1
+		m=$m-security
 	fi
 	echo "$m"
 }
@@ -55,7 +77,13 @@ roots_write_apt_conf() { # ROOT MIRROR SUITES
 	mkdir -p "$1/etc/if_tuntap-apt/none.d"
 	: > "$1/etc/if_tuntap-apt/sources.list"
 	for s in $(echo "$3" | tr , ' '); do
-		echo "deb $2 $s main" >> "$1/etc/if_tuntap-apt/sources.list"
+		case "$s" in
+		*-security)
+			_sec=$(roots_security_mirror) || return 1
+			echo "deb $_sec $s main"
+			;;
+		*) echo "deb $2 $s main" ;;
+		esac >> "$1/etc/if_tuntap-apt/sources.list"
 	done
 	cat > "$1/etc/if_tuntap-apt/apt.conf" <<-EOF
 	Dir::Etc::SourceList "/etc/if_tuntap-apt/sources.list";
@@ -112,18 +140,43 @@ roots_ensure() {
 		touch "$_r/.if_tuntap-root"
 	fi
 	roots_mount_proc "$_r"
-	roots_write_apt_conf "$_r" "$_mirror" "$3"
+	roots_write_apt_conf "$_r" "$_mirror" "$3" || return 1
 	in_root "$_r" apt-get update -qq > "$1/$2.apt.log" 2>&1 || true
 }
 
-# roots_newest_kver ROOT SERIES: the newest plain amd64 flavour of SERIES
-# (e.g. 7.3.4+deb13-amd64) that the root's suites offer.
+# A SERIES of scripts/matrix is a kernel series, with a flavour after a
+# dash when it is not the generic one: 7.3 (7.3.4+deb13-amd64), 6.12-rt
+# (6.12.118+deb12-rt-amd64).  series_base and series_flavour split it.
+series_base() {
+	echo "${1%%-*}"
+}
+
+series_flavour() {
+	case "$1" in
+	*-*) echo "${1#*-}" ;;
+	esac
+}
+
+# series_kver_re SERIES: an extended regular expression that matches the
+# releases of SERIES' kernels (KVER, e.g. 7.3.4+deb13-rt-amd64) and no
+# other flavour's: the generic flavour is plain "-amd64".
+series_kver_re() {
+	_re=$(series_base "$1" | sed 's/\./\\./g')
+	_fl=$(series_flavour "$1")
+	if [ -n "$_fl" ]; then
+		echo "^${_re}[.-][^[:space:]]*-${_fl}-amd64\$"
+	else
+		echo "^${_re}[.-][^[:space:]]*[0-9]-amd64\$"
+	fi
+}
+
+# roots_newest_kver ROOT SERIES: the newest amd64 kernel of SERIES, in its
+# flavour (e.g. 7.3.4+deb13-amd64 for 7.3, 7.3.4+deb13-rt-amd64 for
+# 7.3-rt), that the root's suites offer.
 roots_newest_kver() {
-	_re=$(echo "$2" | sed 's/\./\\./g')
-	in_root "$1" apt-cache pkgnames "linux-headers-$2" |
-		grep -E "^linux-headers-${_re}[.-][^[:space:]]*-amd64\$" |
-		grep -vE -- '-(cloud|rt)-amd64$' | sort -V | tail -n 1 |
-		sed 's/^linux-headers-//'
+	in_root "$1" apt-cache pkgnames "linux-headers-$(series_base "$2")" |
+		sed 's/^linux-headers-//' | grep -E "$(series_kver_re "$2")" |
+		sort -V | tail -n 1
 }
 
 # roots_install ROOT LOG PACKAGE...: install into the root, quietly.
