@@ -7,6 +7,16 @@
  * allocating context at a time; BH off on its own CPU is that.  Pages come
  * back from any CPU through the pool's ring, which holds TUNTAP_POOL_PAGES;
  * beyond that they go back to the page allocator.
+ *
+ * BH off is that on PREEMPT_RT too, for another reason.  Without RT, a
+ * task with BH off runs until it enables BH again, and only hard
+ * interrupts, which never touch a pool, come between.  With RT, BH-off
+ * sections are preemptible, but local_bh_disable() takes a per-CPU lock
+ * and keeps the task on its CPU: the next task there that wants BH off,
+ * softirq processing included, waits for it, and this_cpu_read() names
+ * the pool of the CPU the task stays on.  The refill may take the page
+ * allocator's locks, which RT makes sleeping locks; that is allowed in a
+ * preemptible section, and GFP_NOWAIT keeps it from reclaiming there.
  */
 
 #include <linux/cpu.h>

@@ -24,6 +24,11 @@
  *    off, never IRQs, and frees what no longer fits after unlocking:
  *    freeing a written packet returns pages to a page pool, which wants
  *    BH enabled again.
+ *  - PREEMPT_RT: every lock here is a spinlock_t (a sleeping lock on RT)
+ *    or RTNL, taken where a task may sleep or with BH off, which RT makes
+ *    preemptible; none is taken with preemption or interrupts disabled
+ *    by the module.  The per-CPU page pools rely on BH off pinning the
+ *    task to its CPU and excluding the CPU's other BH users (pool.c).
  *
  * Namespaces and who may reach what:
  *  - A unit made in a network namespace of the initial user namespace is
