@@ -207,7 +207,7 @@ int nl_neigh(int ns, const char *name, const void *ip4, const uint8_t *mac)
  * @keep (found by name: a renamed unit is never kept): a dump of the
  * links, then one deletion of all the others.
  */
-void nl_flush(int ns, unsigned int keep)
+int nl_flush(int ns, unsigned int keep)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int victims[256], n = 0;
@@ -219,7 +219,7 @@ void nl_flush(int ns, unsigned int keep)
 	r.nh.nlmsg_flags &= ~NLM_F_ACK;
 	if (sendto(W.nl[ns], &r, r.nh.nlmsg_len, 0, (void *)&sa,
 		   sizeof(sa)) < 0)
-		return;
+		return 0;
 	while (!done) {
 		ssize_t len = recv(W.nl[ns], buf, sizeof(buf), 0);
 
@@ -287,4 +287,5 @@ void nl_flush(int ns, unsigned int keep)
 				talk(ns, &r);
 			}
 	}
+	return n;
 }

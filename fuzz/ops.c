@@ -328,6 +328,10 @@ static int leaves(const struct op *op, int s)
 	case OP_UPDOWN:
 	case OP_ADDR:
 		return s % 3 == 2 ? HARD : SOFT;
+	case OP_SIDE:	/* link0, ethtool -K; parameters: the server's */
+		return op->a % 6 == 1 || op->a % 6 == 3 ? HARD : CLEAN;
+	case OP_USER:	/* a&8 with a namespace of its own moves the unit */
+		return (op->a & 10) == 10 || s % 3 == 2 ? HARD : CLEAN;
 	case OP_ASYNC:
 	case OP_CREATE:
 	case OP_DELETE:
@@ -463,6 +467,12 @@ void run_op(const struct op *op, int thread)
 		break;
 	case OP_FAIL:
 		fail_nth(a);
+		break;
+	case OP_SIDE:
+		op_side(s, a, b);
+		break;
+	case OP_USER:
+		op_user(s, a, b);
 		break;
 	default:
 		usleep((a % 16) * 500);

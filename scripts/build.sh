@@ -16,6 +16,8 @@ done
 make -s -C tests/c OUT="$root/build/tests"
 make -s tools examples
 make -s -C bench OUT="$root/build/bench"
+# tt-fuzzer: the suite replays its seed corpus (fuzz/replay-corpus.sh).
+make -s -C fuzz OUT="$root/build/fuzz"
 
 # The seed keeps the commit as one line; its diff lines start with " +".
 seed=${TT_SEEDS:-$root/../shared/seeds}/000_8af2270b7b997bef.txt

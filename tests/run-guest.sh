@@ -61,6 +61,8 @@ done
 for t in "$root"/tests/cases/*.sh; do
 	timed "$(basename "$t")" sh "$t"
 done
+# The fuzzer's seed corpus, each input once: no kernel report.
+timed replay-corpus.sh sh "$root/fuzz/replay-corpus.sh"
 timed park-pages.sh sh "$root/tests/park-pages.sh"
 # Unloading destroys what is left; nothing may remain afterwards.
 rmmod if_tuntap
