@@ -1,6 +1,8 @@
 #!/bin/sh
 # FreeBSD's tests/sys/netinet/fibs_test.sh, translated to Linux: its cases
-# built on tap(4) units (the others use epair), with FreeBSD's assertions.
+# built on tap(4) units (twelve: the eleven of today's file and the tap
+# form of arpresolve_checks_interface_fib; the others use epair), with
+# FreeBSD's assertions.
 #
 # FreeBSD's FIBs are separate routing tables that an interface joins
 # ("ifconfig tapN ... fib N") and a process routes through ("setfib N
@@ -75,6 +77,40 @@ fib_routes() { # FIB inet|inet6
 		ip "$fam" route show table main
 	else
 		ip "$fam" route show table $((1000 + $1))
+	fi
+}
+
+# fibs_test.sh:arpresolve_checks_interface_fib (FreeBSD PR kern/167947),
+# in its tap form (FreeBSD 10 to 12; later ones use an epair): two taps
+# joined by a crossover cable (socat /dev/tapA /dev/tapB there, tunfwd
+# here), in two FIBs, on one subnet with masks /24 and /25; an ICMP echo
+# request from a spoofed address and MAC goes out of the first (nping
+# there, tt-spoofping here) to the second's address, and the second's FIB
+# must then hold an ARP entry for the spoofed address, made when the
+# reply was routed ("setfib FIB1 arp ADDR" matching "expires").  Linux
+# keeps neighbour entries per interface, not per table: the entry is
+# looked for on the second tap, whatever its state (nobody answers for
+# the spoofed address, there as here).
+arpresolve_uses_the_receiving_taps_vrf() {
+	fibs_init
+	setup_tap "$FIB0" inet 192.0.2.2 24
+	tap0=$TAP
+	setup_tap "$FIB1" inet 192.0.2.3 25
+	tap1=$TAP
+	tunfwd "/dev/$tap0" "/dev/$tap1" > /tmp/fibs-fwd &
+	fwd=$!
+	trap 'kill $fwd 2>/dev/null || true; cleanup_ifaces' EXIT
+	for _ in $(seq 50); do [ -s /tmp/fibs-fwd ] && break; sleep 0.1; done
+	[ -s /tmp/fibs-fwd ]
+	tt-spoofping "$tap0" "$(cat "/sys/class/net/$tap1/address")" \
+		00:00:5e:00:53:00 192.0.2.4 192.0.2.3
+	for _ in $(seq 50); do
+		ip neigh show 192.0.2.4 dev "$tap1" | grep -q . && break
+		sleep 0.1
+	done
+	ip neigh show 192.0.2.4 dev "$tap1" | grep '^192\.0\.2\.4 '
+	if ip neigh show 192.0.2.4 dev "$tap0" | grep -q .; then
+		die "the entry is on the sending tap"
 	fi
 }
 
@@ -236,6 +272,11 @@ udp_dontroute_in_fib() { # inet|inet6 ADDR0 ADDR1 MASK TARGET
 	target=$TAP
 	setup_tap "$FIB1" "$1" "$3" "$4"
 	tt-dontroute $six -b "fib$FIB0" "$5" "/dev/$target"
+	# And the bug's symptom where it belongs: from FIB 0, which has no
+	# route to the subnet, the same send fails (FreeBSD's comment:
+	# ENETUNREACH).
+	expect_fail "Network is unreachable" \
+		tt-dontroute $six "$5" "/dev/$target"
 	cleanup_ifaces
 	fibs_init
 	setup_tap "$FIB0" "$1" "$2" "$4"
@@ -250,7 +291,8 @@ udp6_dontroute_in_a_vrf_leaves_by_its_tap() {
 	udp_dontroute_in_fib inet6 2001:db8::2 2001:db8::3 64 2001:db8::100
 }
 
-for t in tap_address_routes_stay_in_its_vrf \
+for t in arpresolve_uses_the_receiving_taps_vrf \
+	tap_address_routes_stay_in_its_vrf \
 	tap_ipv6_address_routes_stay_in_its_vrf \
 	taps_on_one_subnet_get_a_default_route_in_each_vrf \
 	taps_on_one_ipv6_subnet_get_a_default_route_in_each_vrf \
