@@ -13,8 +13,9 @@
 #
 # apt runs with a configuration of its own (a deb-src line, its own lists
 # and cache under build/tinc/apt/), never the host's; the mirror is the
-# first one in the host's own Debian sources.  TT_TINC_SUITE names the
-# suite (default: the host's first, e.g. bookworm).
+# first one in the host's own Debian sources (or, in a release's root, that
+# root's).  TT_TINC_SUITE names the suite (default: the sources' first,
+# e.g. bookworm).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 out=$root/build/tinc
@@ -28,12 +29,22 @@ cd "$out"
 # lacks the Debian part makes apt-get fail after the tarball has come).
 orig=$(ls tinc_*.orig.tar.* 2>/dev/null | grep -v '\.asc$' | head -n 1 || true)
 if [ -z "$orig" ]; then
+	# The host's deb822 sources; in a release's root (scripts/build.sh
+	# run by distro-kernel.sh) the one-line ones apt uses there.
+	mirror= suite=
 	srcs=/etc/apt/sources.list.d/debian.sources
-	mirror=$(awk '$1 == "URIs:" { print $2; exit }' "$srcs" 2>/dev/null || true)
-	suite=${TT_TINC_SUITE:-$(awk '$1 == "Suites:" { print $2; exit }' \
-		"$srcs" 2>/dev/null || true)}
+	if [ -f "$srcs" ]; then
+		mirror=$(awk '$1 == "URIs:" { print $2; exit }' "$srcs")
+		suite=$(awk '$1 == "Suites:" { print $2; exit }' "$srcs")
+	fi
+	for srcs in /etc/if_tuntap-apt/sources.list /etc/apt/sources.list; do
+		[ -z "$mirror" ] && [ -f "$srcs" ] || continue
+		mirror=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $2; exit }' "$srcs")
+		suite=$(awk '$1 == "deb" && $2 !~ /^\[/ { print $3; exit }' "$srcs")
+	done
+	suite=${TT_TINC_SUITE:-$suite}
 	if [ -z "$mirror" ] || [ -z "$suite" ]; then
-		echo "tinc.sh: no Debian mirror in $srcs" >&2
+		echo "tinc.sh: no Debian mirror in the apt sources" >&2
 		exit 1
 	fi
 	keyring=/usr/share/keyrings/debian-archive-keyring.gpg

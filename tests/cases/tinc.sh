@@ -39,8 +39,11 @@ tinc_keys() {
 # The node a daemon will open: there already (open by name makes the
 # unit), or made here, the step FreeBSD does not need, and noted.
 device_ready() { # NETNS NODE
-	[ -c "$2" ] && return 0
 	unit=${2#/dev/}
+	if link_exists "$unit"; then
+		die "$unit, left by an earlier case, holds tinc's device"
+	fi
+	[ -c "$2" ] && return 0
 	ip netns exec "$1" ip link add "$unit" type "bsd${unit%%[0-9]*}"
 	echo "$unit" >> "$SETUP"
 }
