@@ -10,7 +10,7 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
 sparse python3 man-db groff-base dkms udev linux-perf gcc-multilib
-debootstrap"
+debootstrap libssl-dev zlib1g-dev"
 
 missing=""
 for p in $pkgs; do
