@@ -32,7 +32,7 @@ CFLAGS ?= -O2 -g
 
 TOOLS := tuntapctl tunfwd
 MAN4 := tun.4 tap.4
-MAN8 := tuntapctl.8
+MAN8 := tuntapctl.8 tunfwd.8
 UDEVRULE := 70-if_tuntap.rules
 MODSRC := $(wildcard src/*.c src/*.h) src/Kbuild src/Makefile
 HEADERS := include/net/if_tun.h include/net/if_tap.h
