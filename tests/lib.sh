@@ -80,3 +80,20 @@ link_exists() {
 ns_link_exists() {
 	ip netns exec "$1" ip link show dev "$2" > /dev/null 2>&1
 }
+
+# unit_add KIND [NETNS]: FreeBSD's "ifconfig KIND create" (KIND tun, tap
+# or vmnet): a new unit of the lowest free number, made by rtnetlink in
+# NETNS (default: this namespace), its name printed.
+unit_add() {
+	set -- "$1" ${2:+ip netns exec "$2"}
+	kind=$1
+	shift
+	before=$("$@" ip -o link show type "bsd$kind" | unit_names)
+	"$@" ip link add type "bsd$kind" || return 1
+	"$@" ip -o link show type "bsd$kind" | unit_names |
+		grep -vxF -e "${before:-}"
+}
+
+unit_names() {
+	awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
+}

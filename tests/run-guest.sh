@@ -29,7 +29,7 @@ report() {
 }
 
 # Runs a program or case file and says how long it took: what the CI
-# budget (README, supported kernels) is measured with.
+# budget (docs/kernels.md) is measured with.
 timed() { # NAME COMMAND...
 	t0=$(cut -d. -f1 /proc/uptime)
 	name=$1
