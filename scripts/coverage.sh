@@ -22,8 +22,10 @@ cmd=${1:-}
 build() {
 	src=$1 mod=$2 dir=$3
 	root=$(cd "$(dirname "$0")/.." && pwd)
+	# The sources and the kernel they are built against.
 	sum=$(cat "$src"/src/*.c "$src"/src/*.h "$src/src/Kbuild" \
-		"$src"/include/net/*.h "$root/src/Kbuild" | sha256sum | cut -c1-16)
+		"$src"/include/net/*.h "$root/src/Kbuild" \
+		"$dir/linux-source-6.1/Module.symvers" | sha256sum | cut -c1-16)
 	if [ -f "$mod/src/if_tuntap.ko" ] && [ "$(cat "$mod/sources" 2>/dev/null)" = "$sum" ]; then
 		return 0
 	fi
