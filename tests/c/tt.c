@@ -151,6 +151,16 @@ uint32_t tt_ip4_pseudo(const struct ip *ip, size_t len)
 	return sum;
 }
 
+uint32_t tt_ip6_pseudo(const struct ip6_hdr *ip6, size_t len, uint8_t next)
+{
+	const uint8_t *a = ip6->ip6_src.s6_addr;	/* then ip6_dst */
+	uint32_t sum = next + len;
+
+	for (int i = 0; i < 32; i += 2)
+		sum += (uint32_t)a[i] << 8 | a[i + 1];
+	return sum;
+}
+
 size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload)
 {
@@ -174,7 +184,6 @@ size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
 	struct icmp6_hdr *ic = (struct icmp6_hdr *)(ip6 + 1);
 	size_t plen = sizeof(*ic) + payload;
-	uint32_t sum = 0;
 
 	memset(buf, 0, sizeof(*ip6) + plen);
 	ip6->ip6_flow = htonl(6u << 28);
@@ -187,15 +196,8 @@ size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 	ic->icmp6_id = htons(id);
 	ic->icmp6_seq = htons(seq);
 	tt_fill((uint8_t *)(ic + 1), payload, seq);
-	/* Pseudo-header: addresses, length, next header. */
-	for (int i = 0; i < 16; i += 2) {
-		sum += (uint32_t)ip6->ip6_src.s6_addr[i] << 8 |
-		       ip6->ip6_src.s6_addr[i + 1];
-		sum += (uint32_t)ip6->ip6_dst.s6_addr[i] << 8 |
-		       ip6->ip6_dst.s6_addr[i + 1];
-	}
-	sum += plen + IPPROTO_ICMPV6;
-	ic->icmp6_cksum = tt_csum(ic, plen, sum);
+	ic->icmp6_cksum = tt_csum(ic, plen,
+				  tt_ip6_pseudo(ip6, plen, IPPROTO_ICMPV6));
 	return sizeof(*ip6) + plen;
 }
 
