@@ -97,3 +97,62 @@ unit_add() {
 unit_names() {
 	awk -F': ' '{ sub(/@.*/, "", $2); print $2 }'
 }
+
+# fwd_start TUNFWD-ARGS...: tunfwd in the background, its two units'
+# names in FWD_A and FWD_B; fwd_stop ends it.
+fwd_start() {
+	rm -f /tmp/fwd.names /tmp/fwd.err
+	tunfwd "$@" > /tmp/fwd.names 2> /tmp/fwd.err &
+	FWD_PID=$!
+	for _ in $(seq 50); do [ -s /tmp/fwd.names ] && break; sleep 0.1; done
+	read -r FWD_A FWD_B < /tmp/fwd.names
+	[ -n "$FWD_B" ] || die "tunfwd $* did not start: $(cat /tmp/fwd.err)"
+}
+
+fwd_stop() {
+	kill "$FWD_PID" 2>/dev/null || true
+	wait "$FWD_PID" 2>/dev/null || true
+}
+
+# iperf_over_fwd NODE HDRLEN NET: iperf3 TCP for 4 s between namespaces
+# ttipl and ttipr whose only link is two units of NODE joined by tunfwd
+# (-v HDRLEN), the way a VPN carries traffic: NET.1 and NET.2, point to
+# point for tun, a /24 for the Ethernet kinds.  Prints the rate and
+# tunfwd's report ("# " lines).
+iperf_over_fwd() {
+	ip netns add ttipl
+	ip netns add ttipr
+	fwd_start -t -v "$2" "$1" "$1"
+	ip link set "$FWD_A" netns ttipl
+	ip link set "$FWD_B" netns ttipr
+	if [ "$1" = /dev/tun ]; then
+		ip -n ttipl addr add "$3.1" peer "$3.2" dev "$FWD_A"
+		ip -n ttipr addr add "$3.2" peer "$3.1" dev "$FWD_B"
+	else
+		ip -n ttipl addr add "$3.1/24" dev "$FWD_A"
+		ip -n ttipr addr add "$3.2/24" dev "$FWD_B"
+	fi
+	ip -n ttipl link set "$FWD_A" up
+	ip -n ttipr link set "$FWD_B" up
+	ip netns exec ttipr iperf3 -s -1 -D -B "$3.2"
+	sleep 0.5
+	ip netns exec ttipl iperf3 -c "$3.2" -t 4 -J > "/tmp/iperf.$2.json"
+	fwd_stop
+	ip netns del ttipl
+	ip netns del ttipr
+	python3 - "$2" "$(basename "$1")" <<'PY'
+import json, sys
+r = json.load(open("/tmp/iperf.%s.json" % sys.argv[1]))
+assert "error" not in r, r.get("error")
+bps = r["end"]["sum_received"]["bits_per_second"]
+assert bps > 0
+print("# iperf3 over %s, virtio-net header %s: %.1f Mbit/s" % (sys.argv[2], sys.argv[1], bps / 1e6))
+PY
+	sed 's/^/# /' /tmp/fwd.err
+}
+
+iperf_fwd_cleanup() {
+	fwd_stop
+	ip netns del ttipl 2> /dev/null || true
+	ip netns del ttipr 2> /dev/null || true
+}
