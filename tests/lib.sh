@@ -156,3 +156,39 @@ iperf_fwd_cleanup() {
 	ip netns del ttipl 2> /dev/null || true
 	ip netns del ttipr 2> /dev/null || true
 }
+
+# The guest's root is the host's, read-only.  overlays_up SCRATCH DIR...
+# gives each DIR a writable overlay whose upper layer is in SCRATCH (a
+# tmpfs), in the initial mount namespace, so that the kernel's own
+# modprobe sees what is installed there too; overlays_down undoes it;
+# overlay_files lists the regular files and symlinks written since
+# (whiteouts, character devices, are files removed).  OVERLAY_SCRATCH and
+# OVERLAID say where.
+overlays_up() {
+	OVERLAY_SCRATCH=$1
+	shift
+	OVERLAID="$*"
+	for d in $OVERLAID; do
+		k=$(echo "$d" | tr / _)
+		mkdir -p "$OVERLAY_SCRATCH/ov/$k/upper" "$OVERLAY_SCRATCH/ov/$k/work"
+		mount -t overlay overlay -o \
+			"lowerdir=$d,upperdir=$OVERLAY_SCRATCH/ov/$k/upper,workdir=$OVERLAY_SCRATCH/ov/$k/work" \
+			"$d" || return 1
+	done
+	# dkms uses <(...), which needs /dev/fd; the guest's devtmpfs lacks it.
+	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
+}
+
+overlays_down() {
+	for d in $OVERLAID; do
+		umount -l "$d" 2> /dev/null
+	done
+}
+
+overlay_files() {
+	for d in $OVERLAID; do
+		k=$(echo "$d" | tr / _)
+		(cd "$OVERLAY_SCRATCH/ov/$k/upper" && find . ! -type d ! -type c |
+			sed "s|^\.|$d|")
+	done | sort
+}

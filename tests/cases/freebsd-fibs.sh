@@ -68,6 +68,17 @@ setup_tap() {
 	fi
 }
 
+# taps_in_fibs inet|inet6 ADDR0 ADDR1 MASK: a tap in FIB0 with ADDR0/MASK
+# (tap0) and one in FIB1 with ADDR1/MASK (tap1); fam is ip's -4 or -6.
+taps_in_fibs() {
+	setup_tap "$FIB0" "$1" "$2" "$4"
+	tap0=$TAP
+	setup_tap "$FIB1" "$1" "$3" "$4"
+	tap1=$TAP
+	fam=-4
+	[ "$1" = inet6 ] && fam=-6
+}
+
 # "setfib FIB netstat -rn -f inet|inet6": FIB's routes.
 fib_routes() { # FIB inet|inet6
 	fam=-4
@@ -144,12 +155,7 @@ tap_ipv6_address_routes_stay_in_its_vrf() {
 # through the same gateway, by its own tap.
 default_route_per_fib() { # inet|inet6 ADDR0 ADDR1 GATEWAY MASK
 	fibs_init
-	setup_tap "$FIB0" "$1" "$2" "$5"
-	tap0=$TAP
-	setup_tap "$FIB1" "$1" "$3" "$5"
-	tap1=$TAP
-	fam=-4
-	[ "$1" = inet6 ] && fam=-6
+	taps_in_fibs "$1" "$2" "$3" "$5"
 	ip "$fam" route add default via "$4" vrf "fib$FIB0"
 	ip "$fam" route add default via "$4" vrf "fib$FIB1"
 	fib_routes "$FIB0" "$1" | grep -q "^default via $4 dev $tap0 "
@@ -242,12 +248,7 @@ same_ipv6_address_in_two_vrfs_removed_from_one_leaves_its_table() {
 # "ip route get ... vrf"), through its own tap.
 subnet_route_in_both_fibs() { # inet|inet6 ADDR0 ADDR1 MASK
 	fibs_init
-	setup_tap "$FIB0" "$1" "$2" "$4"
-	tap0=$TAP
-	setup_tap "$FIB1" "$1" "$3" "$4"
-	tap1=$TAP
-	fam=-4
-	[ "$1" = inet6 ] && fam=-6
+	taps_in_fibs "$1" "$2" "$3" "$4"
 	ip "$fam" route get "$3" vrf "fib$FIB0" | grep -q " dev $tap0 "
 	ip "$fam" route get "$2" vrf "fib$FIB1" | grep -q " dev $tap1 "
 }

@@ -25,47 +25,26 @@
 # The installed tools, not the tree's build/tools that lib.sh puts first.
 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 PT=/tmp/packages
-OVERLAID="/usr /etc /var /boot"
 KVER=$(uname -r)
 DEBS=$TT_ROOT/build/deb
 export DEBIAN_FRONTEND=noninteractive
 
+# The overlays, guest-init's scratch /var/tmp again under the new /var,
+# and only the running kernel's config in /boot: DKMS's first install
+# builds for the running kernel and for the newest one in /boot, on 6.1
+# 6.12 too, another ten minutes or more under TCG that test nothing of
+# ours.
 overlay_up() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		mkdir -p "$PT/ov/$k/upper" "$PT/ov/$k/work"
-		mount -t overlay overlay \
-			-o "lowerdir=$d,upperdir=$PT/ov/$k/upper,workdir=$PT/ov/$k/work" "$d" ||
-			return 1
-	done
-	# guest-init's scratch /var/tmp is under the new /var: again.
+	overlays_up "$PT" /usr /etc /var /boot || return 1
 	mount -t tmpfs -o mode=1777 tmpfs /var/tmp
-	# DKMS's first install builds for the running kernel and for the
-	# newest one in /boot: on 6.1, 6.12 too, another ten minutes or more
-	# under TCG that test nothing of ours.  Only the running kernel's
-	# config stays visible, so it builds once.
 	for c in /boot/config-*; do
 		[ "$c" = "/boot/config-$KVER" ] || rm -f "$c"
 	done
-	# dkms uses <(...), which needs /dev/fd; the guest's devtmpfs lacks it.
-	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
 }
 
 overlay_down() {
 	umount -l /var/tmp 2> /dev/null
-	for d in $OVERLAID; do
-		umount -l "$d" 2> /dev/null
-	done
-}
-
-# Regular files and symlinks written in the overlays (whiteouts, which
-# are character devices, are files removed).
-overlay_files() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		(cd "$PT/ov/$k/upper" && find . ! -type d ! -type c |
-			sed "s|^\.|$d|")
-	done | sort
+	overlays_down
 }
 
 # "! cmd" does not stop a "set -e" shell; this does.

@@ -4,43 +4,14 @@
 # command and exit status, the man pages, the example VPN between two
 # namespaces, make uninstall.
 #
-# The guest's root is the host's, read-only: the directories make install
-# writes to get a writable overlay (upper layer in tmpfs) for the length of
-# this file, in the initial mount namespace so that the kernel's own
-# modprobe (module autoloading) sees the DKMS module too.
+# The directories make install writes to get a writable overlay for the
+# length of this file (lib.sh's overlays_up).
 . "$(dirname "$0")/../lib.sh"
 
 UT=/tmp/userland
 SRC=$UT/src
-OVERLAID="/usr/local /usr/src /etc /var/lib/dkms /usr/lib/modules"
 KVER=$(uname -r)
 PATH=/usr/local/sbin:/usr/local/bin:$PATH
-
-overlay_up() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		mkdir -p "$UT/ov/$k/upper" "$UT/ov/$k/work"
-		mount -t overlay overlay \
-			-o "lowerdir=$d,upperdir=$UT/ov/$k/upper,workdir=$UT/ov/$k/work" "$d"
-	done
-	# dkms uses <(...), which needs /dev/fd; the guest's devtmpfs lacks it.
-	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-}
-
-overlay_down() {
-	for d in $OVERLAID; do
-		umount -l "$d" 2> /dev/null
-	done
-}
-
-# Regular files and symlinks make install or uninstall left in the overlays.
-overlay_files() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		(cd "$UT/ov/$k/upper" && find . ! -type d ! -type c |
-			sed "s|^\.|$d|")
-	done | sort
-}
 
 # Expect "tuntapctl ARGS" to exit with STATUS and say MESSAGE on stderr.
 expect_status() {
@@ -427,7 +398,7 @@ make_uninstall_removes_everything() {
 }
 
 mkdir -p "$UT"
-if overlay_up; then
+if overlays_up "$UT" /usr/local /usr/src /etc /var/lib/dkms /usr/lib/modules; then
 	tt_case make_tree_is_built_and_versions_agree make_tree_is_built_and_versions_agree
 	tt_case make_install_puts_everything_in_place make_install_puts_everything_in_place
 	tt_case no_module_then_create_autoloads_dkms_module no_module_then_create_autoloads_dkms_module
@@ -446,4 +417,4 @@ if overlay_up; then
 else
 	echo "not ok userland_overlays # could not make the root writable"
 fi
-overlay_down
+overlays_down
