@@ -76,7 +76,7 @@ taps_in_fibs() {
 	setup_tap "$FIB1" "$1" "$3" "$4"
 	tap1=$TAP
 	fam=-4
-	[ "$1" = inet6 ] && fam=-6
+	if [ "$1" = inet6 ]; then fam=-6; fi
 }
 
 # "setfib FIB netstat -rn -f inet|inet6": FIB's routes.
