@@ -92,6 +92,8 @@ void fail_nth(uint8_t a);	/* each program thread, before its ops */
 
 /* nl.c: rtnetlink, on socket W.nl[ns]; 0 or -errno */
 int nl_create(int ns, const char *kind, const char *name);
+int nl_create_addr(int ns, const char *kind, const char *name,
+		   const uint8_t *addr, size_t len);
 int nl_delete(int ns, const char *name);
 int nl_set(int ns, const char *name, int up, int mtu, int txqlen,
 	   int nsfd, const char *newname);

@@ -108,12 +108,21 @@ static int talk(int ns, struct req *r)
 
 int nl_create(int ns, const char *kind, const char *name)
 {
+	return nl_create_addr(ns, kind, name, NULL, 0);
+}
+
+/* The same with IFLA_ADDRESS, @len bytes of @addr (none when NULL). */
+int nl_create_addr(int ns, const char *kind, const char *name,
+		   const uint8_t *addr, size_t len)
+{
 	struct req r;
 	struct rtattr *li;
 
 	init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(r.ifi));
 	if (name)
 		put(&r, IFLA_IFNAME, name, strlen(name) + 1);
+	if (addr)
+		put(&r, IFLA_ADDRESS, addr, len);
 	li = nest(&r, IFLA_LINKINFO);
 	put(&r, IFLA_INFO_KIND, kind, strlen(kind));
 	end(&r, li);

@@ -368,7 +368,7 @@ static int leaves(const struct op *op, int s)
 	case OP_ADDR:
 		return s % 3 == 2 ? HARD : SOFT;
 	case OP_SIDE:	/* link0, ethtool -K; parameters: the server's */
-		return op->a % 6 == 1 || op->a % 6 == 3 ? HARD : CLEAN;
+		return op->a % 7 == 1 || op->a % 7 == 3 ? HARD : CLEAN;
 	case OP_USER:	/* a&8 with a namespace of its own moves the unit */
 		return (op->a & 10) == 10 || s % 3 == 2 ? HARD : CLEAN;
 	case OP_ASYNC:
@@ -471,7 +471,14 @@ void run_op(const struct op *op, int thread)
 	case OP_CREATE:
 		slot_name(s, 0, name, sizeof(name));
 		snprintf(other, sizeof(other), "bsd%s", drv[s % 3]);
-		nl_create(a & 1, other, a & 2 ? NULL : name);
+		if (a & 4) {	/* with an address: unicast, multicast, short */
+			uint8_t mac[6] = { a & 8 ? 1 : 2, 0, 0x5e, 0, b, s };
+
+			nl_create_addr(a & 1, other, a & 2 ? NULL : name, mac,
+				       a & 16 ? 5 : 6);
+		} else {
+			nl_create(a & 1, other, a & 2 ? NULL : name);
+		}
 		break;
 	case OP_DELETE:
 		ns = slot_ns(s, name, sizeof(name));

@@ -113,8 +113,10 @@ static void ethtool_set(int sock, const char *name, uint8_t b)
 }
 
 /*
- * OP_SIDE: slot @s's unit through sysfs and ethtool, or a module
- * parameter that changes the open path (put back by the fork server).
+ * OP_SIDE: slot @s's unit through sysfs and ethtool, a module parameter
+ * that changes the open path (put back by the fork server), or the
+ * second CPU taken offline and back, which flushes its page pool's
+ * cache while packets from it may be queued anywhere.
  */
 void op_side(int s, uint8_t a, uint8_t b)
 {
@@ -122,7 +124,7 @@ void op_side(int s, uint8_t a, uint8_t b)
 	int sock;
 
 	unit_name(s, name, sizeof(name));
-	switch (a % 6) {
+	switch (a % 7) {
 	case 0:
 		sysfs_read_all(name);
 		break;
@@ -136,7 +138,7 @@ void op_side(int s, uint8_t a, uint8_t b)
 		sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
 		if (sock < 0)
 			break;
-		if (a % 6 == 2)
+		if (a % 7 == 2)
 			ethtool_show(sock, name);
 		else
 			ethtool_set(sock, name, b);
@@ -146,9 +148,13 @@ void op_side(int s, uint8_t a, uint8_t b)
 		write_file("/sys/module/if_tuntap/parameters/tap_up_on_open",
 			   b & 1 ? "Y" : "N");
 		break;
-	default:
+	case 5:
 		write_file("/sys/module/if_tuntap/parameters/tap_user_open",
 			   b & 1 ? "Y" : "N");
+		break;
+	default:	/* the second CPU away and back: its page pool too */
+		write_file("/sys/devices/system/cpu/cpu1/online", "0");
+		write_file("/sys/devices/system/cpu/cpu1/online", "1");
 		break;
 	}
 }
@@ -156,6 +162,7 @@ void op_side(int s, uint8_t a, uint8_t b)
 /* The fork server's: parameters as SPEC §1 has them by default. */
 void side_reset(void)
 {
+	write_file("/sys/devices/system/cpu/cpu1/online", "1");
 	write_file("/sys/module/if_tuntap/parameters/tap_up_on_open", "N");
 	write_file("/sys/module/if_tuntap/parameters/tap_user_open", "N");
 }
