@@ -172,15 +172,19 @@ static void write_faulting(int fd, int s, int to, uint8_t a, uint8_t b)
 		mprotect(m + room, page, PROT_NONE);
 		guard = m;	/* a race makes two: one leaks, no harm */
 	}
+	ssize_t n;
+
 	if (a & 2 || len < 2) {		/* all of it unreadable */
-		(void)!write(fd, guard + room, len ? len : 60);
-		return;
+		n = write(fd, guard + room, len ? len : 60);
+	} else {	/* half the frame readable, the rest in the guard page */
+		if (len / 2 > room)
+			len = 2 * room;
+		memcpy(guard + room - len / 2, buf, len / 2);
+		n = write(fd, guard + room - len / 2, len);
 	}
-	/* Half the frame readable, the rest in the guard page. */
-	if (len / 2 > room)
-		len = 2 * room;
-	memcpy(guard + room - len / 2, buf, len / 2);
-	(void)!write(fd, guard + room - len / 2, len);
+	if (verbose)
+		fprintf(stderr, "  faulting write %zu bytes to slot %d: %zd %s\n",
+			len, s, n, n < 0 ? strerror(errno) : "");
 }
 
 static void op_write(int s, int to, uint8_t a, uint8_t b, int count)
