@@ -232,7 +232,7 @@ tuntapctl_run_gives_command_a_transient_unit() {
 	[ "$open" = 1 ]
 	[ "$transient" = 1 ]
 	not link_exists "$name"
-	[ ! -e "/dev/$name" ]
+	unit_node_gone "$name"
 	# --transient is the default spelled out; --tap and --vmnet.
 	tuntapctl run --transient --tap -- sh -c 'echo $TUNTAP_IFNAME' > "$UT/run"
 	grep -Eq '^tap[0-9]+$' "$UT/run"
