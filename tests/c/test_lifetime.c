@@ -579,9 +579,9 @@ static bool chrdev_listed(const char *name)
  * Loading the module: whatever allocation fails, the load either works or
  * fails ENOMEM and leaves nothing of ours behind (no class, no cloning
  * or prepared node, no major), and the next load works.  Two prepared
- * nodes a driver, not 16: the second node's failures are the first's, and
- * each node would add some thirty loads.  One string is the core's to
- * leak here (scripts/kmemleak-filter.sh).
+ * nodes a driver, not 16: every further node fails as the second does,
+ * and each adds a load per allocation it makes.  One string is the
+ * core's to leak here (scripts/kmemleak-filter.sh).
  */
 static void load_without_memory_fails_cleanly(void)
 {
