@@ -57,9 +57,8 @@ struct class tuntap_class = {
 
 /*
  * Which numbered nodes have a unit, for tools that list units: a prepared
- * node stands whether or not its unit does.  A unit moved to another
- * namespace still counts, as its node, before there were prepared ones,
- * showed it.
+ * node stands whether or not its unit does.  A host unit moved to another
+ * namespace counts, as the presence of its node always told.
  */
 static ssize_t exists_show(struct device *dev, struct device_attribute *attr,
 			   char *buf)
