@@ -11,6 +11,7 @@
 #include <grp.h>
 #include <sched.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
@@ -271,6 +272,8 @@ static void become_nobody(void)
 static void become_userns_root(void)
 {
 	become_nobody();
+	/* setuid() left /proc/self root's; nobody's own again, as after exec. */
+	CHECK_OK(prctl(PR_SET_DUMPABLE, 1));
 	CHECK_OK(unshare(CLONE_NEWUSER | CLONE_NEWNET));
 	write_file("/proc/self/setgroups", "deny");
 	write_file("/proc/self/uid_map", "0 65534 1");
