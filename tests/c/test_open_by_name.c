@@ -480,6 +480,25 @@ static long meminfo_kb(const char *field)
 	return v;
 }
 
+/*
+ * Slab once what the last load or unload left to RCU and workers has
+ * landed: read until two readings a quarter second apart agree.
+ */
+static long settled_slab_kb(void)
+{
+	long last = -1, now;
+
+	for (int i = 0; i < 40; i++) {
+		tt_sh("echo 2 > /proc/sys/vm/drop_caches");
+		now = meminfo_kb("Slab");
+		if (last >= 0 && labs(now - last) < 8)
+			break;
+		last = now;
+		usleep(250000);
+	}
+	return now;
+}
+
 /* Numbered nodes in /dev of driver @d. */
 static int numbered_nodes(int d)
 {
@@ -518,13 +537,12 @@ static void prepared_node_count_parameter(void)
 		double t;
 
 		CHECK_OK(syscall(SYS_delete_module, "if_tuntap", O_NONBLOCK));
-		tt_sh("echo 2 > /proc/sys/vm/drop_caches");
-		slab0 = meminfo_kb("Slab");
+		slab0 = settled_slab_kb();
 		snprintf(params, sizeof(params), "prepared_nodes=%d", n);
 		t = tt_now();
 		CHECK_OK(syscall(SYS_finit_module, mfd, params, 0));
 		t = tt_now() - t;
-		slab1 = meminfo_kb("Slab");
+		slab1 = settled_slab_kb();
 		printf("# prepared_nodes=%d: load %.3f s, slab %+ld kB\n", n, t,
 		       slab1 - slab0);
 		CHECK_EQ(tt_prepared_nodes(), n);
