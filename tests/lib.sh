@@ -81,6 +81,33 @@ ns_link_exists() {
 	ip netns exec "$1" ip link show dev "$2" > /dev/null 2>&1
 }
 
+# Unit NAME (tun3) no longer stands behind its node: its own node is gone,
+# or its prepared node (a number below prepared_nodes) stays and says that
+# no unit has its number.
+unit_node_gone() {
+	prepared=$(cat /sys/module/if_tuntap/parameters/prepared_nodes \
+		2> /dev/null || echo 0)
+	if [ "$(echo "$1" | tr -d a-z)" -ge "$prepared" ]; then
+		[ ! -e "/dev/$1" ]
+	else
+		[ -c "/dev/$1" ] &&
+			[ "$(cat "/sys/class/if_tuntap/$1/exists")" = 0 ]
+	fi
+}
+
+# Numbered nodes that have a unit behind them, one name a line.
+unit_nodes() {
+	for n in /sys/class/if_tuntap/*; do
+		case ${n##*/} in
+		tun[0-9]* | tap[0-9]* | vmnet[0-9]*)
+			[ "$(cat "$n/exists" 2> /dev/null || echo 1)" = 1 ] &&
+				echo "${n##*/}"
+			;;
+		esac
+	done
+	true
+}
+
 # unit_add KIND [NETNS]: FreeBSD's "ifconfig KIND create" (KIND tun, tap
 # or vmnet): a new unit of the lowest free number, made by rtnetlink in
 # NETNS (default: this namespace), its name printed.

@@ -537,10 +537,28 @@ int tt_nl_swap(int fd)
 	return old;
 }
 
-/* Entries of @dir named as units are: tun, tap or vmnet, then digits. */
-int tt_count_unit_names(const char *dir)
+/* Named as units are: tun, tap or vmnet, then digits; @unit gets them. */
+bool tt_unit_name(const char *name, int *unit)
 {
 	static const char *const prefixes[] = { "tun", "tap", "vmnet" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		size_t len = strlen(prefixes[i]);
+		const char *num = name + len;
+
+		if (!strncmp(name, prefixes[i], len) && *num &&
+		    strspn(num, "0123456789") == strlen(num)) {
+			if (unit)
+				*unit = atoi(num);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Entries of @dir named as units are. */
+int tt_count_unit_names(const char *dir)
+{
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
@@ -548,24 +566,84 @@ int tt_count_unit_names(const char *dir)
 	/* No fork: the fault cases count after each of hundreds of steps. */
 	if (!d)
 		return 0;
-	while ((e = readdir(d))) {
-		for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
-			size_t len = strlen(prefixes[i]);
-			const char *num = e->d_name + len;
-
-			if (!strncmp(e->d_name, prefixes[i], len) && *num &&
-			    strspn(num, "0123456789") == strlen(num))
-				n++;
-		}
-	}
+	while ((e = readdir(d)))
+		n += tt_unit_name(e->d_name, NULL);
 	closedir(d);
 	return n;
 }
 
-/* Units of if_tuntap in every namespace: its nodes, less the cloners. */
+/*
+ * A numbered node's "exists", or 1 on a module without it (whose nodes
+ * all had a unit); -1 when there is no such node.
+ */
+static int tt_node_exists_attr(const char *name)
+{
+	char path[300];
+	int v = 1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/if_tuntap/%s", name);
+	if (!tt_path_exists(path))
+		return -1;
+	strcat(path, "/exists");
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Units of if_tuntap in every namespace: its numbered nodes with a unit
+ * behind them (contained units have none, and are not counted).
+ */
 int tt_unit_count(void)
 {
-	return tt_count_unit_names("/sys/class/if_tuntap");
+	DIR *d = opendir("/sys/class/if_tuntap");
+	struct dirent *e;
+	int n = 0;
+
+	/* No fork: the fault cases count after each of hundreds of steps. */
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += tt_unit_name(e->d_name, NULL) &&
+		     tt_node_exists_attr(e->d_name) == 1;
+	closedir(d);
+	return n;
+}
+
+/* The module's prepared_nodes; 0 for a module without the parameter. */
+int tt_prepared_nodes(void)
+{
+	FILE *f = fopen("/sys/module/if_tuntap/parameters/prepared_nodes", "r");
+	int n = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &n) != 1)
+		n = 0;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Unit @name ("tun3") no longer stands behind its node: its own node is
+ * gone, or its prepared node (number below prepared_nodes) is still there
+ * and says no unit has that number.
+ */
+bool tt_unit_node_gone(const char *name)
+{
+	char path[300];
+	int unit;
+
+	CHECK(tt_unit_name(name, &unit));
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (unit >= tt_prepared_nodes())
+		return !tt_path_exists(path);
+	return tt_path_exists(path) && tt_node_exists_attr(name) == 0;
 }
 
 double tt_now(void)

@@ -117,8 +117,11 @@ int tt_nl_setns(const char *name, int nsfd);
 int tt_nl_updown(const char *name, bool up);
 void tt_nl_reset(void);
 int tt_nl_swap(int fd);
+bool tt_unit_name(const char *name, int *unit);
 int tt_count_unit_names(const char *dir);
 int tt_unit_count(void);
+int tt_prepared_nodes(void);
+bool tt_unit_node_gone(const char *name);
 double tt_now(void);
 
 /*

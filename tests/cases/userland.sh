@@ -171,6 +171,8 @@ tuntapctl_create_show_list_destroy() {
 	grep -Eq "^$b +$b +tap +no +- +no +ulist$" "$UT/list"
 	grep -Eq "^vmnet7 +vmnet7 +vmnet +no +- +no +init$" "$UT/list"
 	grep -Eq "^\? +tun9 +tun +\? +\? +\? +\?$" "$UT/list"
+	# A node with no unit behind it is no unit.
+	[ "$(grep -c '^?' "$UT/list")" = 1 ]
 	kill "$holder"
 	wait "$holder" || true
 	expect_status 5 "no such unit in this network namespace" tuntapctl destroy "$b"
@@ -180,12 +182,13 @@ tuntapctl_create_show_list_destroy() {
 	tuntapctl destroy vmnet7
 	not link_exists utun
 	not link_exists vmnet7
-	[ ! -e "/dev/$a" ]
+	unit_node_gone "$a"
+	unit_node_gone vmnet7
 	expect_status 5 "tun999: no such unit" tuntapctl destroy tun999
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl show lo
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl destroy lo
-	for _ in $(seq 50); do [ -e /dev/tun9 ] || break; sleep 0.1; done
-	[ ! -e /dev/tun9 ]
+	for _ in $(seq 50); do unit_node_gone tun9 && break; sleep 0.1; done
+	unit_node_gone tun9
 }
 
 tuntapctl_run_gives_command_a_transient_unit() {
@@ -200,7 +203,7 @@ tuntapctl_run_gives_command_a_transient_unit() {
 	[ "$open" = 1 ]
 	[ "$transient" = 1 ]
 	not link_exists "$name"
-	[ ! -e "/dev/$name" ]
+	unit_node_gone "$name"
 	# --transient is the default spelled out; --tap and --vmnet.
 	tuntapctl run --transient --tap -- sh -c 'echo $TUNTAP_IFNAME' > "$UT/run"
 	grep -Eq '^tap[0-9]+$' "$UT/run"
@@ -320,6 +323,9 @@ udev_rule_sets_node_mode_and_survives_edits() {
 	grep -q "keeping your edited $rule" "$UT/reinstall"
 	grep -q 'GROUP="disk"' "$rule"
 	tuntapctl destroy "$name"
+	# A prepared node outlives its unit, its mode with it: undo ours.
+	chown root:root "/dev/$name" 2> /dev/null || true
+	chmod 0600 "/dev/$name" 2> /dev/null || true
 }
 
 # Two namespaces joined by a veth pair; examples/vpn in each carries a
