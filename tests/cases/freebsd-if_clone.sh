@@ -32,10 +32,11 @@ randsleep() {
 	sleep "$(printf '0.%06d' $((r % 10000)))"
 }
 
-# No interface, node or unit of that name is left.
+# No interface or unit of that name is left, nor its node (a prepared
+# node stays, saying no unit has its number).
 gone() {
 	ip link del "$1" 2> /dev/null || true
-	! link_exists "$1" && [ ! -e "/dev/$1" ]
+	! link_exists "$1" && unit_node_gone "$1"
 }
 
 # if_clone_test.sh's do_stress: one loop creates the unit, another

@@ -12,7 +12,7 @@ VPN=$TT_ROOT/build/examples/vpn
 # renamed there can be destroyed by its new name.  FreeBSD's devfs would
 # also name a node after it; ours makes none (README, Differences from
 # FreeBSD), so the test also checks that no /dev/foo appears and that the
-# unit's own node goes with it.
+# unit's node no longer leads to it.
 tun_renamed_in_netns_is_destroyed_by_new_name() {
 	ip netns add one
 	trap 'ip netns del one' EXIT
@@ -22,7 +22,7 @@ tun_renamed_in_netns_is_destroyed_by_new_name() {
 	[ ! -e /dev/foo ]
 	ip netns exec one ip link del foo
 	! ns_link_exists one foo
-	[ ! -e "/dev/$tun" ]
+	unit_node_gone "$tun"
 }
 
 # if_tun_test.sh:basic: two tuns made outside, moved into two jails joined
@@ -89,7 +89,7 @@ tun_transient_in_netns_goes_on_last_close() {
 		die "$tun still there after its last close"
 	fi
 	[ -n "$err" ]
-	[ ! -e "/dev/$tun" ]
+	unit_node_gone "$tun"
 }
 
 tt_case tun_renamed_in_netns_is_destroyed_by_new_name \
