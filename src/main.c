@@ -45,7 +45,7 @@ MODULE_PARM_DESC(user_max_units, "most units a host user without CAP_NET_ADMIN m
  * such hook, so the nodes programs open by name are made at load.  Names
  * programs are configured with are low numbers, and their loops over
  * names stop at the first node that opens: 16 serves both while fewer
- * than 16 units of a kind exist (README, "Why 16").
+ * than 16 units of a kind exist (docs/api.md, "Why 16").
  */
 static unsigned int prepared_nodes = 16;
 module_param(prepared_nodes, uint, 0444);
