@@ -84,6 +84,7 @@ extern struct slot S[NSLOT];
 
 /* ops.c */
 void slot_name(int s, bool renamed, char *buf, size_t len);
+int slot_ns(int s, char *name, size_t len);	/* its name; 0 here, 1 away */
 void run_op(const struct op *op, int thread);
 extern const char *const drv[3];	/* "tun", "tap", "vmnet" */
 void thread_timer(void);

@@ -297,7 +297,7 @@ static void op_async(int s, uint8_t a)
 }
 
 /* Where slot @s's unit is now: ours (0) or the other namespace (1). */
-static int slot_ns(int s, char *name, size_t len)
+int slot_ns(int s, char *name, size_t len)
 {
 	for (int r = 0; r < 2; r++) {
 		slot_name(s, r, name, len);

@@ -24,14 +24,6 @@
 #include <net/if.h>
 #include <net/if_tun.h>
 
-/* Slot @s's unit by its name in our namespace (a moved one: ENODEV). */
-static void unit_name(int s, char *name, size_t len)
-{
-	slot_name(s, false, name, len);
-	if (!if_nametoindex(name))
-		slot_name(s, true, name, len);
-}
-
 static void sysfs_read_all(const char *name)
 {
 	static const char *const attrs[] = { "owner", "open", "transient",
@@ -123,7 +115,7 @@ void op_side(int s, uint8_t a, uint8_t b)
 	char name[IFNAMSIZ], path[128];
 	int sock;
 
-	unit_name(s, name, sizeof(name));
+	slot_ns(s, name, sizeof(name));
 	switch (a % 7) {
 	case 0:
 		sysfs_read_all(name);
@@ -270,7 +262,7 @@ void op_user(int s, uint8_t a, uint8_t b)
 
 		snprintf(ns, sizeof(ns), "/proc/%d/ns/net", (int)pid);
 		fd = open(ns, O_RDONLY | O_CLOEXEC);
-		unit_name(s, name, sizeof(name));
+		slot_ns(s, name, sizeof(name));
 		if (fd >= 0) {
 			nl_set(0, name, -1, -1, -1, fd, NULL);
 			close(fd);
