@@ -6,6 +6,8 @@
 #                             tuntapctl and tunfwd, the examples
 #   make install              DKMS module, headers, tools, man pages, udev rule
 #   make uninstall            all of the above, DKMS module included
+#   make deb                  Debian packages (if-tuntap-dkms, -tools, -dev)
+#                             in build/deb/, checked by lintian
 #
 # PREFIX (/usr/local) and DESTDIR work as usual.  With DESTDIR set, or
 # DKMS=no, install only copies the module's source to /usr/src and leaves
@@ -32,7 +34,7 @@ CFLAGS ?= -O2 -g
 
 TOOLS := tuntapctl tunfwd
 MAN4 := tun.4 tap.4
-MAN8 := tuntapctl.8
+MAN8 := tuntapctl.8 tunfwd.8
 UDEVRULE := 70-if_tuntap.rules
 MODSRC := $(wildcard src/*.c src/*.h) src/Kbuild src/Makefile
 HEADERS := include/net/if_tun.h include/net/if_tap.h
@@ -122,7 +124,11 @@ endif
 	rm -f $(addprefix $(DESTDIR)$(MANDIR)/man8/,$(MAN8))
 	rm -f $(DESTDIR)$(UDEVRULESDIR)/$(UDEVRULE)
 
+# dpkg-buildpackage on a copy of the tree (debian/), then lintian.
+deb:
+	scripts/deb.sh
+
 clean:
 	rm -rf $(OUT)
 
-.PHONY: all version module tools examples install install-dkms uninstall clean
+.PHONY: all version module tools examples install install-dkms uninstall deb clean

@@ -40,7 +40,10 @@ kill "$fwd"
 wait "$fwd" || true
 ip -n left link show dev "$a" 2>&1 || true
 ip -n right link show dev "$b" 2>&1 || true
-ls "/dev/$a" "/dev/$b" 2>&1 || true
+for n in "$a" "$b"; do
+	echo "/dev/$n stays (a prepared node): units behind it:" \
+		"$(cat "/sys/class/if_tuntap/$n/exists" 2>/dev/null || echo 0)"
+done
 
 say "a transient unit held open by tt-hold, then closed"
 mkfifo /tmp/hold
@@ -52,6 +55,16 @@ ip link show dev "$t"
 exec 3>&-
 wait
 ip link show dev "$t" 2>&1 || echo "$t is gone"
+
+say "open by name, as on FreeBSD: /dev/tun7 stands before its unit"
+ls -l /dev/tun7
+rm -f /tmp/held
+tt-hold /dev/tun7 transient < /tmp/hold > /tmp/held &
+exec 3> /tmp/hold
+while [ ! -s /tmp/held ]; do sleep 0.1; done
+ip link show dev "$(cat /tmp/held)"
+exec 3>&-
+wait
 
 say "tuntapctl: create, list, show, destroy; run a command on a transient unit"
 t=$(tuntapctl create tun)

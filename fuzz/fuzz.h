@@ -49,6 +49,9 @@ enum op_code {
 	/* either */
 	OP_SLEEP,
 	OP_FAIL,	/* the thread's Nth allocation from now fails */
+	/* side doors (side.c) */
+	OP_SIDE,	/* sysfs, ethtool, module parameters */
+	OP_USER,	/* a hostile local user, in namespaces of its own */
 	OP_COUNT
 };
 
@@ -81,6 +84,7 @@ extern struct slot S[NSLOT];
 
 /* ops.c */
 void slot_name(int s, bool renamed, char *buf, size_t len);
+int slot_ns(int s, char *name, size_t len);	/* its name; 0 here, 1 away */
 void run_op(const struct op *op, int thread);
 extern const char *const drv[3];	/* "tun", "tap", "vmnet" */
 void thread_timer(void);
@@ -89,19 +93,28 @@ void fail_nth(uint8_t a);	/* each program thread, before its ops */
 
 /* nl.c: rtnetlink, on socket W.nl[ns]; 0 or -errno */
 int nl_create(int ns, const char *kind, const char *name);
+int nl_create_addr(int ns, const char *kind, const char *name,
+		   const uint8_t *addr, size_t len);
 int nl_delete(int ns, const char *name);
 int nl_set(int ns, const char *name, int up, int mtu, int txqlen,
 	   int nsfd, const char *newname);
 int nl_addr(int ns, const char *name, int family, const void *addr,
 	    int prefix, bool add);
 int nl_neigh(int ns, const char *name, const void *ip4, const uint8_t *mac);
-void nl_flush(int ns, unsigned int keep);
+int nl_flush(int ns, unsigned int keep);	/* how many it deleted */
 
 /* packet.c: a frame for slot @s, variant @v, into @buf; its length */
 size_t build_frame(int s, int to, uint8_t v, uint8_t b, uint8_t *buf,
 		   size_t size);
 
-/* kcov.c */
+/* side.c */
+void op_side(int s, uint8_t a, uint8_t b);
+void op_user(int s, uint8_t a, uint8_t b);
+void side_reset(void);			/* the fork server's, per input */
+
+/* kcov.c: tracing slots 0..NTHREAD-1 are the threads', KCOV_HELPER a
+ * helper process's (op_user's child) */
+#define KCOV_HELPER	NTHREAD
 void kcov_open_all(void);		/* in the fork server, once */
 int kcov_start(int thread);		/* -1 where the kernel has none */
 void kcov_stop_into_map(int started);

@@ -40,12 +40,12 @@
  * unbinds it (kcov_task_exit), so the next child's thread can enable it
  * again even when the last one was killed mid-program.
  */
-static int kfd[NTHREAD] = { -1, -1 };
-static unsigned long *karea[NTHREAD];
+static int kfd[NTHREAD + 1] = { -1, -1, -1 };
+static unsigned long *karea[NTHREAD + 1];
 
 void kcov_open_all(void)
 {
-	for (int t = 0; t < NTHREAD; t++) {
+	for (int t = 0; t <= KCOV_HELPER; t++) {
 		int fd = open("/sys/kernel/debug/kcov", O_RDWR | O_CLOEXEC);
 		void *a;
 
@@ -66,7 +66,10 @@ void kcov_open_all(void)
 	}
 }
 
-/* Thread @t's tracing on; its file, or -1 where there is no KCOV. */
+/*
+ * Thread @t's tracing on; its file, or -1 where there is no KCOV or the
+ * file is another task's (two helper processes at once: one traces).
+ */
 int kcov_start(int t)
 {
 	int fd = kfd[t];

@@ -102,8 +102,14 @@ static void setup(void)
 	} else {
 		W.nsfd[1] = -1;
 	}
+	/*
+	 * Open to every user, as a careless administrator would leave them:
+	 * then the module's own checks, not the node's mode, are what stop
+	 * op_user's hostile openers.
+	 */
 	snprintf(W.nodes, sizeof(W.nodes), "/tmp/tt-fuzz-nodes");
-	mkdir(W.nodes, 0700);
+	mkdir(W.nodes, 0711);
+	chmod(W.nodes, 0711);
 	for (int k = 0; k < 3; k++) {
 		char path[96];
 
@@ -111,11 +117,16 @@ static void setup(void)
 		if (stat(path, &st) < 0)
 			continue;
 		W.major[k] = major(st.st_rdev);
+		snprintf(path, sizeof(path), "%s/%s", W.nodes, names[k]);
+		unlink(path);
+		mknod(path, S_IFCHR | 0666, st.st_rdev);
+		chmod(path, 0666);
 		for (int u = 10; u < 10 + NSLOT / 3; u++) {
 			snprintf(path, sizeof(path), "%s/%s%d", W.nodes,
 				 names[k], u);
 			unlink(path);
-			mknod(path, S_IFCHR | 0600, makedev(W.major[k], u));
+			mknod(path, S_IFCHR | 0666, makedev(W.major[k], u));
+			chmod(path, 0666);
 		}
 	}
 	f = fopen("/sys/module/if_tuntap/sections/.text", "r");
@@ -245,8 +256,9 @@ static void child(void)
  * addresses) is undone; a unit with HARD changes (W.dirty) is deleted
  * and made again.  Every other unit of ours (clones, moved or renamed
  * ones) is deleted, in both namespaces.  Replay starts from the same
- * world, so an input runs as it ran under afl.  Also puts back the one
- * module-wide setting a request changes (TUNSDEBUG).
+ * world, so an input runs as it ran under afl.  Also puts back the
+ * module-wide settings a program changes (TUNSDEBUG, op_side's
+ * parameters).
  */
 static void clean(void)
 {
@@ -273,6 +285,7 @@ static void clean(void)
 		(void)!write(fd, "0", 1);
 		close(fd);
 	}
+	side_reset();
 }
 
 /*
@@ -313,6 +326,39 @@ static int run_one(const char *path, int kmsg, const char *log, int *status)
 	return r;
 }
 
+/*
+ * After a replay, nothing of ours: no node, and no unit.  A unit that a
+ * dying namespace sends home (op_user) comes back from the kernel's
+ * cleanup work a little later, so flush until two seconds pass with
+ * nothing to delete.
+ */
+static void settle(void)
+{
+	static const char *const names[3] = { "tun", "tap", "vmnet" };
+	char path[96];
+
+	/* Nodes any user may open go with the run that needed them. */
+	for (int k = 0; k < 3; k++) {
+		snprintf(path, sizeof(path), "%s/%s", W.nodes, names[k]);
+		unlink(path);
+		for (int u = 10; u < 10 + NSLOT / 3; u++) {
+			snprintf(path, sizeof(path), "%s/%s%d", W.nodes,
+				 names[k], u);
+			unlink(path);
+		}
+	}
+	rmdir(W.nodes);
+	side_reset();
+	for (int quiet = 0, tries = 0; quiet < 20 && tries < 300; tries++) {
+		int n = nl_flush(0, 0);
+
+		if (W.nl[1] >= 0)
+			n += nl_flush(1, 0);
+		quiet = n ? 0 : quiet + 1;
+		usleep(100 * 1000);
+	}
+}
+
 static int replay(int argc, char **argv, int kmsg, const char *log)
 {
 	int bad = 0, status;
@@ -325,6 +371,9 @@ static int replay(int argc, char **argv, int kmsg, const char *log)
 		       r ? " (kernel log above it in the report log)" : "");
 		bad += r != 0;
 	}
+	settle();
+	if (kmsg_reports(kmsg, "(after the last input)", log))
+		bad++;
 	if (P && P->runs) {
 		double all = now() - t0, n = P->runs;
 

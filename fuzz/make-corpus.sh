@@ -10,7 +10,7 @@ rm -rf "$dir"
 mkdir -p "$dir"
 # Operation names in enum op_code's order.
 ops="open close dup read write forward ioctl poll async create delete rename
-updown mtu txqlen netns addr send sleep fail"
+updown mtu txqlen netns addr send sleep fail side user"
 code() {
 	i=0
 	for o in $ops; do

@@ -108,12 +108,21 @@ static int talk(int ns, struct req *r)
 
 int nl_create(int ns, const char *kind, const char *name)
 {
+	return nl_create_addr(ns, kind, name, NULL, 0);
+}
+
+/* The same with IFLA_ADDRESS, @len bytes of @addr (none when NULL). */
+int nl_create_addr(int ns, const char *kind, const char *name,
+		   const uint8_t *addr, size_t len)
+{
 	struct req r;
 	struct rtattr *li;
 
 	init(&r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL, sizeof(r.ifi));
 	if (name)
 		put(&r, IFLA_IFNAME, name, strlen(name) + 1);
+	if (addr)
+		put(&r, IFLA_ADDRESS, addr, len);
 	li = nest(&r, IFLA_LINKINFO);
 	put(&r, IFLA_INFO_KIND, kind, strlen(kind));
 	end(&r, li);
@@ -207,7 +216,7 @@ int nl_neigh(int ns, const char *name, const void *ip4, const uint8_t *mac)
  * @keep (found by name: a renamed unit is never kept): a dump of the
  * links, then one deletion of all the others.
  */
-void nl_flush(int ns, unsigned int keep)
+int nl_flush(int ns, unsigned int keep)
 {
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int victims[256], n = 0;
@@ -219,7 +228,7 @@ void nl_flush(int ns, unsigned int keep)
 	r.nh.nlmsg_flags &= ~NLM_F_ACK;
 	if (sendto(W.nl[ns], &r, r.nh.nlmsg_len, 0, (void *)&sa,
 		   sizeof(sa)) < 0)
-		return;
+		return 0;
 	while (!done) {
 		ssize_t len = recv(W.nl[ns], buf, sizeof(buf), 0);
 
@@ -287,4 +296,5 @@ void nl_flush(int ns, unsigned int keep)
 				talk(ns, &r);
 			}
 	}
+	return n;
 }

@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -149,12 +150,54 @@ static void op_read(int s, uint8_t a, uint8_t b)
 		timer_settime(waker, 0, &off, NULL);
 }
 
+/*
+ * A frame whose last bytes lie in a page that cannot be read: the copy
+ * from user memory fails after the module has taken its buffers, which
+ * must go back.  @a's bit 1 asks for a frame with no readable byte.
+ */
+static void write_faulting(int fd, int s, int to, uint8_t a, uint8_t b)
+{
+	static uint8_t *guard;
+	static _Thread_local uint8_t buf[72000];
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len = build_frame(s, to, a >> 2, b, buf, sizeof(buf));
+	size_t room = 16 * page;
+
+	if (!guard) {
+		uint8_t *m = mmap(NULL, room + page, PROT_READ | PROT_WRITE,
+				  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (m == MAP_FAILED)
+			return;
+		mprotect(m + room, page, PROT_NONE);
+		guard = m;	/* a race makes two: one leaks, no harm */
+	}
+	ssize_t n;
+
+	if (a & 2 || len < 2) {		/* all of it unreadable */
+		n = write(fd, guard + room, len ? len : 60);
+	} else {	/* half the frame readable, the rest in the guard page */
+		if (len / 2 > room)
+			len = 2 * room;
+		memcpy(guard + room - len / 2, buf, len / 2);
+		n = write(fd, guard + room - len / 2, len);
+	}
+	if (verbose)
+		fprintf(stderr, "  faulting write %zu bytes to slot %d: %zd %s\n",
+			len, s, n, n < 0 ? strerror(errno) : "");
+}
+
 static void op_write(int s, int to, uint8_t a, uint8_t b, int count)
 {
 	static _Thread_local uint8_t buf[72000];
 	int fd = the_fd(s, a);
 
 	for (int i = 0; i < count; i++) {
+		/* One write in sixteen from memory that faults. */
+		if (count == 1 && a >= 0xf0) {
+			write_faulting(fd, s, to, a & 0x0f, b);
+			break;
+		}
 		size_t len = build_frame(s, to, a >> 1, b, buf, sizeof(buf));
 
 		ssize_t n = write(fd, buf, len);
@@ -254,7 +297,7 @@ static void op_async(int s, uint8_t a)
 }
 
 /* Where slot @s's unit is now: ours (0) or the other namespace (1). */
-static int slot_ns(int s, char *name, size_t len)
+int slot_ns(int s, char *name, size_t len)
 {
 	for (int r = 0; r < 2; r++) {
 		slot_name(s, r, name, len);
@@ -328,6 +371,10 @@ static int leaves(const struct op *op, int s)
 	case OP_UPDOWN:
 	case OP_ADDR:
 		return s % 3 == 2 ? HARD : SOFT;
+	case OP_SIDE:	/* link0, ethtool -K; parameters: the server's */
+		return op->a % 7 == 1 || op->a % 7 == 3 ? HARD : CLEAN;
+	case OP_USER:	/* a&8 with a namespace of its own moves the unit */
+		return (op->a & 10) == 10 || s % 3 == 2 ? HARD : CLEAN;
 	case OP_ASYNC:
 	case OP_CREATE:
 	case OP_DELETE:
@@ -428,7 +475,14 @@ void run_op(const struct op *op, int thread)
 	case OP_CREATE:
 		slot_name(s, 0, name, sizeof(name));
 		snprintf(other, sizeof(other), "bsd%s", drv[s % 3]);
-		nl_create(a & 1, other, a & 2 ? NULL : name);
+		if (a & 4) {	/* with an address: unicast, multicast, short */
+			uint8_t mac[6] = { a & 8 ? 1 : 2, 0, 0x5e, 0, b, s };
+
+			nl_create_addr(a & 1, other, a & 2 ? NULL : name, mac,
+				       a & 16 ? 5 : 6);
+		} else {
+			nl_create(a & 1, other, a & 2 ? NULL : name);
+		}
 		break;
 	case OP_DELETE:
 		ns = slot_ns(s, name, sizeof(name));
@@ -463,6 +517,12 @@ void run_op(const struct op *op, int thread)
 		break;
 	case OP_FAIL:
 		fail_nth(a);
+		break;
+	case OP_SIDE:
+		op_side(s, a, b);
+		break;
+	case OP_USER:
+		op_user(s, a, b);
 		break;
 	default:
 		usleep((a % 16) * 500);

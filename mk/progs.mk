@@ -5,7 +5,7 @@
 all: $(addprefix $(OUT)/,$(PROGS))
 
 $(OUT)/%: %.c $(SHARED) $(DEPS) | $(OUT)
-	$(CC) $(CFLAGS) -o $@ $< $(SHARED)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(SHARED) $(LDLIBS)
 
 $(OUT):
 	mkdir -p $@

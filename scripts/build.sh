@@ -1,7 +1,10 @@
 #!/bin/sh
 # build.sh: the module for every kernel from kernels.sh (build/KVER/), the
-# test programs and tools (build/tests/), and, when FreeBSD's seed is beside
-# the repository, its transient_tuntap test compiled against our headers.
+# test programs and tools (build/tests/), the Debian packages (build/deb/,
+# lintian-clean, for tests/cases/packages.sh) where debhelper is installed,
+# tinc's FreeBSD build (scripts/tinc.sh) for tests/cases/tinc.sh, and, when
+# FreeBSD's seed is beside the repository, its transient_tuntap test
+# compiled against our headers.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -16,6 +19,17 @@ done
 make -s -C tests/c OUT="$root/build/tests"
 make -s tools examples
 make -s -C bench OUT="$root/build/bench"
+# tt-fuzzer: the suite replays its seed corpus (fuzz/replay-corpus.sh).
+make -s -C fuzz OUT="$root/build/fuzz"
+# The guest has no network: it installs these from the shared tree.  A
+# newer release's root (distro-kernel.sh) has no debhelper: none there,
+# and tests/cases/packages.sh says it skipped.
+if command -v dpkg-buildpackage > /dev/null && command -v dh_dkms > /dev/null; then
+	scripts/deb.sh > build/deb.log 2>&1 || { cat build/deb.log; exit 1; }
+else
+	rm -rf build/deb
+	echo "build.sh: no dpkg-buildpackage or dh_dkms here: no Debian packages"
+fi
 
 # The seed keeps the commit as one line; its diff lines start with " +".
 seed=${TT_SEEDS:-$root/../shared/seeds}/000_8af2270b7b997bef.txt
@@ -31,3 +45,7 @@ PY
 	cc -Wall -I include -o build/tests/transient_tuntap \
 		build/tests/transient_tuntap.c
 fi
+
+# A real FreeBSD program, fetched and built here: the guest has no network.
+# Without it the rest still builds; tests/cases/tinc.sh then fails.
+scripts/tinc.sh || echo "build: scripts/tinc.sh failed; tinc's cases will fail" >&2

@@ -1,6 +1,8 @@
 #!/bin/sh
 # Installs what building and testing if_tuntap needs on Debian 12, as root.
 # Idempotent: packages already present are left alone, so a second run is quick.
+# debhelper, dh-dkms, dpkg-dev and lintian build and check the Debian
+# packages ("make deb", scripts/deb.sh), which the guest installs.
 # Newer releases' kernels, compilers and userlands go into their own roots
 # (scripts/distro-kernel.sh), never onto this machine: debootstrap makes them.
 set -eu
@@ -10,7 +12,8 @@ linux-image-amd64 linux-headers-amd64
 linux-image-6.12-amd64 linux-headers-6.12-amd64
 iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
 sparse python3 man-db groff-base dkms udev linux-perf gcc-multilib
-debootstrap"
+debootstrap libssl-dev zlib1g-dev
+debhelper dh-dkms dpkg-dev lintian"
 
 missing=""
 for p in $pkgs; do

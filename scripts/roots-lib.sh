@@ -16,11 +16,13 @@ ROOT_BASE_PKGS=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,pahole,ca-certificat
 # What the suite runs in a guest whose userland is the root, as a user of
 # that release has it: the network tools, dkms and its compiler, udev for
 # the rule, man for the pages, gcc-multilib for the 32-bit test program,
-# xz and zstd for Debian's compressed modules; and sparse, which checks
-# the module's build there (C=1) as on the host.
+# xz and zstd for Debian's compressed modules, OpenSSL's and zlib's headers
+# for tinc (scripts/tinc.sh); and sparse, which checks the module's build
+# there (C=1) as on the host.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_GUEST_PKGS="iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
-python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd sparse"
+python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd
+libssl-dev zlib1g-dev sparse"
 
 # The host's Debian archive, or $TT_MIRROR.
 roots_mirror() {

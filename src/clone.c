@@ -143,7 +143,10 @@ static void tuntap_uncharge(struct tuntap_unit *u)
 		xa_erase(&tuntap_users, idx);
 }
 
-/* ndo_init: the name is final here; claim its unit number and node. */
+/*
+ * ndo_init: the name is final here; claim its unit number and, above the
+ * prepared nodes, a node of its own.
+ */
 int tuntap_unit_init(struct tuntap_unit *u)
 {
 	struct tuntap_driver *drv = (struct tuntap_driver *)u->drv;
@@ -181,10 +184,12 @@ int tuntap_unit_init(struct tuntap_unit *u)
 		goto err_security;
 	if (ptr_ring_init(&u->ring, tuntap_ring_len(dev), GFP_KERNEL_ACCOUNT))
 		goto err_stats;
-	if (host) {
-		u->node = device_create(&tuntap_class, NULL,
-					MKDEV(MAJOR(drv->devt), unit), u,
-					"%s%d", drv->name, unit);
+	/* Below nr_prepared the driver's node stands already. */
+	if (host && unit >= drv->nr_prepared) {
+		u->node = device_create_with_groups(&tuntap_class, NULL,
+						    MKDEV(MAJOR(drv->devt), unit),
+						    drv, tuntap_node_groups,
+						    "%s%d", drv->name, unit);
 		if (IS_ERR(u->node)) {
 			err = PTR_ERR(u->node);
 			u->node = NULL;
@@ -211,8 +216,9 @@ err_unit:
 }
 
 /*
- * The node goes first, while the interface still stands: a sleeper that
- * wakes ENXIO finds it gone, and no open can find the unit any more.
+ * The unit's own node goes first, while the interface still stands: a
+ * sleeper that wakes ENXIO finds it gone.  A prepared node stays for the
+ * next unit of its number.
  */
 static void tuntap_remove_nodes(struct tuntap_unit *u)
 {

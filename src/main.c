@@ -7,6 +7,7 @@
 
 #include <linux/module.h>
 #include <linux/device.h>
+#include <linux/mm.h>
 
 #include "tuntap.h"
 #include "compat.h"
@@ -39,8 +40,58 @@ unsigned int user_max_units = 128;
 module_param(user_max_units, uint, 0644);
 MODULE_PARM_DESC(user_max_units, "most units a host user without CAP_NET_ADMIN may hold, in all its user namespaces together");
 
+/*
+ * FreeBSD's devfs creates /dev/tunN on any open by name; devtmpfs has no
+ * such hook, so the nodes programs open by name are made at load.  Names
+ * programs are configured with are low numbers, and their loops over
+ * names stop at the first node that opens: 16 serves both while fewer
+ * than 16 units of a kind exist (docs/api.md, "Why 16").
+ */
+static unsigned int prepared_nodes = 16;
+module_param(prepared_nodes, uint, 0444);
+MODULE_PARM_DESC(prepared_nodes, "nodes /dev/tunN, /dev/tapN, /dev/vmnetN made at load for N below this, each creating unit N when opened (at most 32768)");
+
 struct class tuntap_class = {
 	.name = "if_tuntap",
+};
+
+/*
+ * Which numbered nodes have a unit, for tools that list units: a prepared
+ * node stands whether or not its unit does.  A host unit moved to another
+ * namespace counts, as the presence of its node always told.
+ */
+static ssize_t exists_show(struct device *dev, struct device_attribute *attr,
+			   char *buf)
+{
+	struct tuntap_driver *drv = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n",
+			  !!xa_load(&drv->units, MINOR(dev->devt)));
+}
+static DEVICE_ATTR_RO(exists);
+
+static ssize_t prepared_show(struct device *dev,
+			     struct device_attribute *attr, char *buf)
+{
+	struct tuntap_driver *drv = dev_get_drvdata(dev);
+
+	return sysfs_emit(buf, "%d\n", MINOR(dev->devt) < drv->nr_prepared);
+}
+static DEVICE_ATTR_RO(prepared);
+
+static struct attribute *tuntap_node_attrs[] = {
+	&dev_attr_exists.attr,
+	&dev_attr_prepared.attr,
+	NULL,
+};
+
+static const struct attribute_group tuntap_node_group = {
+	.attrs = tuntap_node_attrs,
+};
+
+const struct attribute_group *tuntap_node_groups[] = {
+	&tuntap_node_group,
+	NULL,
 };
 
 #define TUNTAP_DRIVER(_kind, _name, _l2, _type, _setup) {			\
@@ -70,8 +121,15 @@ struct tuntap_driver tuntap_drivers[TUNTAP_NR_DRIVERS] = {
 /* Units first: their nodes and files need the class and the major. */
 static void tuntap_driver_exit(struct tuntap_driver *drv)
 {
+	unsigned int i;
+
 	if (drv->link_ops.list.next)
 		rtnl_link_unregister(&drv->link_ops);
+	for (i = 0; drv->prepared && i < drv->nr_prepared; i++)
+		if (drv->prepared[i])
+			device_unregister(drv->prepared[i]);
+	kvfree(drv->prepared);
+	drv->prepared = NULL;
 	if (drv->clone_node)
 		device_unregister(drv->clone_node);
 	drv->clone_node = NULL;
@@ -81,6 +139,34 @@ static void tuntap_driver_exit(struct tuntap_driver *drv)
 		unregister_chrdev_region(drv->devt, TUNTAP_NR_MINORS);
 	drv->devt = 0;
 	xa_destroy(&drv->units);
+}
+
+/*
+ * A unit may already exist when its node appears here: rtnetlink can make
+ * one as soon as the link kind is registered.  The node finds it by its
+ * minor, as it will any unit made later.
+ */
+static int tuntap_prepare_nodes(struct tuntap_driver *drv)
+{
+	struct device *node;
+	unsigned int i;
+
+	if (!drv->nr_prepared)
+		return 0;
+	drv->prepared = kvcalloc(drv->nr_prepared, sizeof(*drv->prepared),
+				 GFP_KERNEL);
+	if (!drv->prepared)
+		return -ENOMEM;
+	for (i = 0; i < drv->nr_prepared; i++) {
+		node = device_create_with_groups(&tuntap_class, NULL,
+						 MKDEV(MAJOR(drv->devt), i),
+						 drv, tuntap_node_groups,
+						 "%s%u", drv->name, i);
+		if (IS_ERR(node))
+			return PTR_ERR(node);
+		drv->prepared[i] = node;
+	}
+	return 0;
 }
 
 /*
@@ -111,7 +197,7 @@ static int tuntap_driver_init(struct tuntap_driver *drv)
 	if (IS_ERR(node))
 		return PTR_ERR(node);
 	drv->clone_node = node;
-	return 0;
+	return tuntap_prepare_nodes(drv);
 }
 
 static void tuntap_exit_drivers(void)
@@ -126,8 +212,11 @@ static int __init tuntap_init(void)
 {
 	int err, i;
 
-	for (i = 0; i < TUNTAP_NR_DRIVERS; i++)
+	prepared_nodes = min(prepared_nodes, TUNTAP_MAXUNIT + 1U);
+	for (i = 0; i < TUNTAP_NR_DRIVERS; i++) {
 		xa_init_flags(&tuntap_drivers[i].units, XA_FLAGS_ALLOC);
+		tuntap_drivers[i].nr_prepared = prepared_nodes;
+	}
 	err = tuntap_pool_init();
 	if (err)
 		return err;

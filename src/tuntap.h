@@ -32,10 +32,17 @@
  *
  * Namespaces and who may reach what:
  *  - A unit made in a network namespace of the initial user namespace is
- *    numbered in its driver's global table and has a node in /dev.  One
- *    made in a namespace of any other user namespace (any user may own
- *    one) is "contained": its number is only its name, unique in its own
- *    namespace; it has no node and takes no number from the host.
+ *    numbered in its driver's global table and reached through the node
+ *    of its number in /dev.  One made in a namespace of any other user
+ *    namespace (any user may own one) is "contained": its number is only
+ *    its name, unique in its own namespace; it has no node and takes no
+ *    number from the host.
+ *  - Nodes /dev/<driver>N for N below prepared_nodes are the driver's,
+ *    made at load and kept until unload, so that opening one by name
+ *    creates unit N as FreeBSD's devfs does.  A host unit numbered
+ *    higher has a node of its own, made and removed with it.  A node is
+ *    only a minor: an open finds the unit in the global table, and the
+ *    namespace rules are checked there (tuntap_open_unit()).
  *  - An open attaches only to a unit in the opener's network namespace.
  *  - Units made by callers without CAP_NET_ADMIN in the initial user
  *    namespace are charged to a host user (tuntap_charge()) and bounded.
@@ -104,6 +111,12 @@ struct tuntap_driver {
 	dev_t devt;			/* minor N is unit N */
 	struct cdev cdev;
 	struct device *clone_node;	/* /dev/tun, /dev/tap, /dev/vmnet */
+	/*
+	 * /dev/<name>N for N below nr_prepared, made at load; nr_prepared
+	 * is set before any unit can be made and never changes after.
+	 */
+	struct device **prepared;
+	unsigned int nr_prepared;
 };
 
 /* Bits of tuntap_unit.flags. */
@@ -184,7 +197,9 @@ struct tuntap_unit {
 	int offload;		/* TUN_OFFLOAD_* the reader takes; RTNL */
 	int unit;
 	struct net *home;	/* created here; the unit dies with it */
-	struct device *node;	/* /dev/<driver><unit>, unless contained */
+	struct device *node;	/* /dev/<driver><unit> if its own: a host
+				 * unit not below drv->nr_prepared
+				 */
 	struct list_head link;	/* in the list of all units; RTNL */
 	bool charged;		/* counted against charged_to's limit */
 	kuid_t charged_to;
@@ -213,6 +228,7 @@ extern bool tun_devfs_cloning, tap_devfs_cloning;
 extern bool tap_user_open, tap_up_on_open;
 extern unsigned int user_max_units;
 extern struct class tuntap_class;
+extern const struct attribute_group *tuntap_node_groups[];
 
 #define tuntap_dbg(u, fmt, ...)						\
 	do {								\

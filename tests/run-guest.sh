@@ -29,7 +29,7 @@ report() {
 }
 
 # Runs a program or case file and says how long it took: what the CI
-# budget (README, supported kernels) is measured with.
+# budget (docs/kernels.md) is measured with.
 timed() { # NAME COMMAND...
 	t0=$(cut -d. -f1 /proc/uptime)
 	name=$1
@@ -61,6 +61,8 @@ done
 for t in "$root"/tests/cases/*.sh; do
 	timed "$(basename "$t")" sh "$t"
 done
+# The fuzzer's seed corpus, each input once: no kernel report.
+timed replay-corpus.sh sh "$root/fuzz/replay-corpus.sh"
 timed park-pages.sh sh "$root/tests/park-pages.sh"
 # Unloading destroys what is left; nothing may remain afterwards.
 rmmod if_tuntap

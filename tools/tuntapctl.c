@@ -283,12 +283,19 @@ static int nl_dellink(int ifindex)
 
 /* ---- create, destroy ---- */
 
-static int node_exists(const char *name)
+/*
+ * Whether host unit @name exists, in whatever namespace: its node does
+ * and, if it is a prepared node (which stands with no unit), says so.
+ */
+static int unit_node_exists(const char *name)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[8];
 
 	snprintf(path, sizeof(path), SYSNODES "/%s", name);
-	return access(path, F_OK) == 0;
+	if (access(path, F_OK))
+		return 0;
+	snprintf(path, sizeof(path), SYSNODES "/%s/exists", name);
+	return strcmp(read_line(path, buf, sizeof(buf)), "0") != 0;
 }
 
 static int cmd_create(int argc, char **argv)
@@ -309,7 +316,7 @@ static int cmd_create(int argc, char **argv)
 		err = EEXIST;
 		for (unit = 0; unit <= MAXUNIT && err == EEXIST; unit++) {
 			snprintf(name, sizeof(name), "%s%d", drv->name, unit);
-			if (node_exists(name) || if_nametoindex(name))
+			if (unit_node_exists(name) || if_nametoindex(name))
 				continue;
 			err = nl_newlink(drv, name);
 		}
@@ -370,7 +377,7 @@ static int no_unit(const char *name)
 		return no_module();
 	if (if_nametoindex(name))
 		return fail(EXIT_NOUNIT, "%s: not an if_tuntap unit", name);
-	if (node_exists(name))
+	if (unit_node_exists(name))
 		return fail(EXIT_NOUNIT,
 			    "%s: no such unit in this network namespace", name);
 	return fail(EXIT_NOUNIT, "%s: no such unit", name);
@@ -555,7 +562,9 @@ static int listed(const char *unit)
 /*
  * Every unit has a node /sys/class/if_tuntap/<driver><N> whose minor is N,
  * in whatever namespace it is; a unit not found so far is in a namespace
- * without a name (or one this process may not enter).
+ * without a name (or one this process may not enter).  A prepared node
+ * (made at load, for opening by name) stands with no unit too: its
+ * "exists" says so.
  */
 static void scan_nodes(void)
 {
@@ -575,7 +584,7 @@ static void scan_nodes(void)
 		snprintf(path, sizeof(path), SYSNODES "/%s/dev", e->d_name);
 		if (sscanf(read_line(path, buf, sizeof(buf)), "%u:%u", &major,
 			   &minor) != 2 || minor != (unsigned int)unit ||
-		    listed(e->d_name))
+		    listed(e->d_name) || !unit_node_exists(e->d_name))
 			continue;
 		memset(&r, 0, sizeof(r));
 		strcpy(r.ifname, "?");

@@ -151,7 +151,7 @@ static void dying_namespace_destroys_units_born_there(void)
 	const char *const nodes[] = { "/dev/tun", "/dev/tap", "/dev/vmnet" };
 
 	for (int i = 0; i < 6; i++) {
-		char name[IFNAMSIZ], path[64];
+		char name[IFNAMSIZ];
 		struct reader r = { .fd = -1 };
 		pthread_t t;
 		int home, v;
@@ -159,7 +159,6 @@ static void dying_namespace_destroys_units_born_there(void)
 		CHECK_EQ(pthread_create(&t, NULL, blocked_read, &r), 0);
 		r.fd = open_in_doomed_namespace(nodes[i % 3], name, i >= 3,
 						&home);
-		snprintf(path, sizeof(path), "/dev/%s", name);
 		usleep(100000);
 		CHECK_OK(setns(home, CLONE_NEWNET));	/* the last user leaves */
 		close(home);
@@ -167,9 +166,9 @@ static void dying_namespace_destroys_units_born_there(void)
 		CHECK_EQ(r.ret, -1);
 		CHECK_EQ(r.err, ENXIO);
 		/* The reader wakes first; the node goes a moment later. */
-		for (int j = 0; j < 100 && tt_path_exists(path); j++)
+		for (int j = 0; j < 100 && !tt_unit_node_gone(name); j++)
 			usleep(50000);
-		CHECK(!tt_path_exists(path));
+		CHECK(tt_unit_node_gone(name));
 		CHECK_ERR(ioctl(r.fd, TUNGTRANSIENT, &v), ENXIO);
 		CHECK_ERR(write(r.fd, "x", 1), ENXIO);
 		CHECK_OK(close(r.fd));
@@ -191,20 +190,19 @@ static void transient_close_racing_namespace_death(void)
 
 	tt_alarm(300);
 	for (int i = 0; i < 40; i++) {
-		char name[IFNAMSIZ], path[64];
+		char name[IFNAMSIZ];
 		int home, fd;
 
 		fd = open_in_doomed_namespace(i & 1 ? "/dev/tap" : "/dev/tun",
 					      name, true, &home);
-		snprintf(path, sizeof(path), "/dev/%s", name);
 		CHECK_OK(setns(home, CLONE_NEWNET));
 		close(home);
 		if (i & 2)
 			usleep((i * 997) % 5000);
 		CHECK_OK(close(fd));
-		for (int j = 0; j < 100 && tt_path_exists(path); j++)
+		for (int j = 0; j < 100 && !tt_unit_node_gone(name); j++)
 			usleep(20000);
-		CHECK(!tt_path_exists(path));
+		CHECK(tt_unit_node_gone(name));
 	}
 	CHECK_EQ(tt_unit_count(), before);
 }

@@ -2,16 +2,20 @@
 /*
  * Security review cases that need the character device: a ring resized
  * while full of forwarded packets, what a tap_user_open file may change,
- * and frames queued for a virtio-net header that the reader turned off.
+ * frames queued for a virtio-net header that the reader turned off, and
+ * who may change a unit's offloads.
  * The namespace, limit and /dev cases are in tests/cases/security.sh.
  */
+#include "tt.h"
+
 #include <grp.h>
+#include <sched.h>
+#include <linux/ethtool.h>
 #include <linux/if_ether.h>
+#include <linux/sockios.h>
 #include <netinet/udp.h>
 #include <arpa/inet.h>
 #include <sys/socket.h>
-
-#include "tt.h"
 
 #define PARAMS "/sys/module/if_tuntap/parameters/"
 #define FWD4 "10.82.0.2"	/* behind the second unit */
@@ -155,10 +159,108 @@ static void vnet_header_off_finishes_checksums(void)
 	close(fd);
 }
 
+/* ethtool's legacy get or set of one flag; the errno, or 0. */
+static int ethtool_flag(const char *name, __u32 cmd, __u32 *data)
+{
+	struct ethtool_value v = { .cmd = cmd, .data = *data };
+	struct ifreq ifr;
+	int s = CHECK_OK(socket(AF_INET, SOCK_DGRAM, 0)), err = 0;
+
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	ifr.ifr_data = (void *)&v;
+	if (ioctl(s, SIOCETHTOOL, &ifr) < 0)
+		err = errno;
+	close(s);
+	*data = v.data;
+	return err;
+}
+
+/* The virtio-net header and every offload, on @fd: the opener's own. */
+static void take_offloads(int fd)
+{
+	int twelve = 12, all = TUN_OFFLOAD_CSUM | TUN_OFFLOAD_TSO4 |
+		TUN_OFFLOAD_TSO6, got = 0;
+
+	CHECK_OK(ioctl(fd, TUNSVNETHDR, &twelve));
+	CHECK_OK(ioctl(fd, TUNSOFFLOAD, &all));
+	CHECK_OK(ioctl(fd, TUNGOFFLOAD, &got));
+	CHECK_EQ(got, all);
+}
+
+/*
+ * The header and the offloads a reader takes are its file's: any opener
+ * may choose them, as with Linux's TUNSETOFFLOAD.  ethtool's changes are
+ * the interface's, for its namespace's admin only: the admin of a user
+ * namespace may turn receive checksumming on for the tap it made there,
+ * and a plain user who opened the host's tap through tap_user_open may
+ * not.
+ */
+static void offloads_are_the_openers_own(void)
+{
+	const char *clone = "/tmp/tt-sec-tapclone";
+	struct stat st;
+	__u32 on;
+	pid_t pid;
+	int status;
+
+	CHECK_OK(stat("/dev/tap", &st));
+	unlink(clone);
+	CHECK_OK(mknod(clone, S_IFCHR | 0666, st.st_rdev));
+	CHECK_OK(chmod(clone, 0666));
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		char name[IFNAMSIZ];
+		int fd;
+
+		become_nobody();
+		CHECK_OK(unshare(CLONE_NEWUSER | CLONE_NEWNET));
+		fd = tt_open_unit(clone, name);	/* a contained tap */
+		take_offloads(fd);
+		on = 1;
+		CHECK_EQ(ethtool_flag(name, ETHTOOL_SRXCSUM, &on), 0);
+		on = 0;
+		CHECK_EQ(ethtool_flag(name, ETHTOOL_GRXCSUM, &on), 0);
+		CHECK_EQ(on, 1);
+		close(fd);
+		exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	CHECK_EQ(status, 0);
+	unlink(clone);
+
+	CHECK_EQ(tt_sh("ip link add tap4671 type bsdtap && "
+		       "chmod 0666 /dev/tap4671"), 0);
+	tt_sysfs_write(PARAMS "tap_user_open", "1");
+	pid = CHECK_OK(fork());
+	if (pid == 0) {
+		int fd;
+
+		become_nobody();
+		fd = tt_open_unit("/dev/tap4671", NULL);
+		take_offloads(fd);
+		on = 1;
+		CHECK_EQ(ethtool_flag("tap4671", ETHTOOL_SRXCSUM, &on), EPERM);
+		CHECK_OK(unshare(CLONE_NEWUSER | CLONE_NEWNET));
+		on = 1;		/* not even there: another namespace's */
+		CHECK_EQ(ethtool_flag("tap4671", ETHTOOL_SRXCSUM, &on), ENODEV);
+		close(fd);
+		exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &status, 0), pid);
+	tt_sysfs_write(PARAMS "tap_user_open", "0");
+	on = 1;
+	CHECK_EQ(ethtool_flag("tap4671", ETHTOOL_GRXCSUM, &on), 0);
+	CHECK_EQ(on, 0);
+	CHECK_EQ(tt_sh("ip link del tap4671"), 0);
+	CHECK_EQ(status, 0);
+}
+
 static const struct tt_case cases[] = {
 	{ "resize_full_ring_of_forwarded_packets", resize_full_ring_of_forwarded_packets },
 	{ "tap_user_open_changes_nothing_for_others", tap_user_open_changes_nothing_for_others },
 	{ "vnet_header_off_finishes_checksums", vnet_header_off_finishes_checksums },
+	{ "offloads_are_the_openers_own", offloads_are_the_openers_own },
 	{ NULL, NULL },
 };
 

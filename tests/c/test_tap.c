@@ -517,7 +517,6 @@ static size_t udp6(uint8_t *buf, const char *src, const char *dst,
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
 	uint8_t *udp = (uint8_t *)(ip6 + 1);
 	size_t ulen = 8 + len;
-	uint32_t sum = ulen + IPPROTO_UDP;
 
 	memset(buf, 0, sizeof(*ip6) + 8);
 	ip6->ip6_flow = htonl(6u << 28);
@@ -526,11 +525,6 @@ static size_t udp6(uint8_t *buf, const char *src, const char *dst,
 	ip6->ip6_hlim = 64;
 	inet_pton(AF_INET6, src, &ip6->ip6_src);
 	inet_pton(AF_INET6, dst, &ip6->ip6_dst);
-	for (int i = 0; i < 16; i += 2)
-		sum += (uint32_t)ip6->ip6_src.s6_addr[i] << 8 |
-		       ip6->ip6_src.s6_addr[i + 1] |
-		       (uint32_t)ip6->ip6_dst.s6_addr[i] << 8 |
-		       ip6->ip6_dst.s6_addr[i + 1];
 	udp[0] = 1234 >> 8;
 	udp[1] = 1234 & 0xff;
 	udp[2] = 5555 >> 8;
@@ -538,7 +532,8 @@ static size_t udp6(uint8_t *buf, const char *src, const char *dst,
 	udp[4] = ulen >> 8;
 	udp[5] = ulen;
 	memcpy(udp + 8, payload, len);
-	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen, sum);
+	*(uint16_t *)(udp + 6) = tt_csum(udp, ulen,
+					 tt_ip6_pseudo(ip6, ulen, IPPROTO_UDP));
 	return sizeof(*ip6) + ulen;
 }
 

@@ -77,7 +77,7 @@ static void clone_open_creates_unit_and_node(void)
 	CHECK(tt_if_exists(name));
 	CHECK_EQ(tt_sh("ip link del %s", name), 0);
 	CHECK(!tt_if_exists(name));
-	CHECK(!tt_path_exists(path));
+	CHECK(tt_unit_node_gone(name));
 }
 
 static void unit_node_opens_existing_unit(void)
@@ -358,7 +358,7 @@ static void transient_unit_vanishes_on_close(void)
 	CHECK_EQ(val, 1);
 	close(fd);
 	CHECK(!tt_if_exists(name));
-	CHECK(!tt_path_exists(path));
+	CHECK(tt_unit_node_gone(name));
 
 	/* Cleared again: the unit stays. */
 	fd = tt_open_unit("/dev/tun", name);

@@ -81,20 +81,14 @@ static size_t tcp4_packet(uint8_t *buf, const char *src, const char *dst)
 static size_t tcp6_packet(uint8_t *buf)
 {
 	struct ip6_hdr ip6 = { .ip6_flow = htonl(6u << 28) };
-	uint32_t sum = 20 + DATA + IPPROTO_TCP;
 
 	ip6.ip6_plen = htons(20 + DATA);
 	ip6.ip6_nxt = IPPROTO_TCP;
 	ip6.ip6_hlim = 64;
 	inet_pton(AF_INET6, "fd91::1", &ip6.ip6_src);
 	inet_pton(AF_INET6, "fd91::2", &ip6.ip6_dst);
-	for (int i = 0; i < 16; i += 2)
-		sum += ((uint32_t)ip6.ip6_src.s6_addr[i] << 8 |
-			ip6.ip6_src.s6_addr[i + 1]) +
-		       ((uint32_t)ip6.ip6_dst.s6_addr[i] << 8 |
-			ip6.ip6_dst.s6_addr[i + 1]);
 	memcpy(buf, &ip6, 40);
-	tcp_segment(buf + 40, sum, 1000);
+	tcp_segment(buf + 40, tt_ip6_pseudo(&ip6, 20 + DATA, IPPROTO_TCP), 1000);
 	return 60 + DATA;
 }
 

@@ -151,6 +151,16 @@ uint32_t tt_ip4_pseudo(const struct ip *ip, size_t len)
 	return sum;
 }
 
+uint32_t tt_ip6_pseudo(const struct ip6_hdr *ip6, size_t len, uint8_t next)
+{
+	const uint8_t *a = ip6->ip6_src.s6_addr;	/* then ip6_dst */
+	uint32_t sum = next + len;
+
+	for (int i = 0; i < 32; i += 2)
+		sum += (uint32_t)a[i] << 8 | a[i + 1];
+	return sum;
+}
+
 size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload)
 {
@@ -174,7 +184,6 @@ size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 	struct ip6_hdr *ip6 = (struct ip6_hdr *)buf;
 	struct icmp6_hdr *ic = (struct icmp6_hdr *)(ip6 + 1);
 	size_t plen = sizeof(*ic) + payload;
-	uint32_t sum = 0;
 
 	memset(buf, 0, sizeof(*ip6) + plen);
 	ip6->ip6_flow = htonl(6u << 28);
@@ -187,15 +196,8 @@ size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
 	ic->icmp6_id = htons(id);
 	ic->icmp6_seq = htons(seq);
 	tt_fill((uint8_t *)(ic + 1), payload, seq);
-	/* Pseudo-header: addresses, length, next header. */
-	for (int i = 0; i < 16; i += 2) {
-		sum += (uint32_t)ip6->ip6_src.s6_addr[i] << 8 |
-		       ip6->ip6_src.s6_addr[i + 1];
-		sum += (uint32_t)ip6->ip6_dst.s6_addr[i] << 8 |
-		       ip6->ip6_dst.s6_addr[i + 1];
-	}
-	sum += plen + IPPROTO_ICMPV6;
-	ic->icmp6_cksum = tt_csum(ic, plen, sum);
+	ic->icmp6_cksum = tt_csum(ic, plen,
+				  tt_ip6_pseudo(ip6, plen, IPPROTO_ICMPV6));
 	return sizeof(*ip6) + plen;
 }
 
@@ -535,10 +537,28 @@ int tt_nl_swap(int fd)
 	return old;
 }
 
-/* Entries of @dir named as units are: tun, tap or vmnet, then digits. */
-int tt_count_unit_names(const char *dir)
+/* Named as units are: tun, tap or vmnet, then digits; @unit gets them. */
+bool tt_unit_name(const char *name, int *unit)
 {
 	static const char *const prefixes[] = { "tun", "tap", "vmnet" };
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
+		size_t len = strlen(prefixes[i]);
+		const char *num = name + len;
+
+		if (!strncmp(name, prefixes[i], len) && *num &&
+		    strspn(num, "0123456789") == strlen(num)) {
+			if (unit)
+				*unit = atoi(num);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Entries of @dir named as units are. */
+int tt_count_unit_names(const char *dir)
+{
 	DIR *d = opendir(dir);
 	struct dirent *e;
 	int n = 0;
@@ -546,24 +566,84 @@ int tt_count_unit_names(const char *dir)
 	/* No fork: the fault cases count after each of hundreds of steps. */
 	if (!d)
 		return 0;
-	while ((e = readdir(d))) {
-		for (size_t i = 0; i < sizeof(prefixes) / sizeof(*prefixes); i++) {
-			size_t len = strlen(prefixes[i]);
-			const char *num = e->d_name + len;
-
-			if (!strncmp(e->d_name, prefixes[i], len) && *num &&
-			    strspn(num, "0123456789") == strlen(num))
-				n++;
-		}
-	}
+	while ((e = readdir(d)))
+		n += tt_unit_name(e->d_name, NULL);
 	closedir(d);
 	return n;
 }
 
-/* Units of if_tuntap in every namespace: its nodes, less the cloners. */
+/*
+ * A numbered node's "exists", or 1 on a module without it (whose nodes
+ * all had a unit); -1 when there is no such node.
+ */
+static int tt_node_exists_attr(const char *name)
+{
+	char path[300];
+	int v = 1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/class/if_tuntap/%s", name);
+	if (!tt_path_exists(path))
+		return -1;
+	strcat(path, "/exists");
+	f = fopen(path, "r");
+	if (!f)
+		return 1;
+	if (fscanf(f, "%d", &v) != 1)
+		v = -1;
+	fclose(f);
+	return v;
+}
+
+/*
+ * Units of if_tuntap in every namespace: its numbered nodes with a unit
+ * behind them (contained units have none, and are not counted).
+ */
 int tt_unit_count(void)
 {
-	return tt_count_unit_names("/sys/class/if_tuntap");
+	DIR *d = opendir("/sys/class/if_tuntap");
+	struct dirent *e;
+	int n = 0;
+
+	/* No fork: the fault cases count after each of hundreds of steps. */
+	if (!d)
+		return 0;
+	while ((e = readdir(d)))
+		n += tt_unit_name(e->d_name, NULL) &&
+		     tt_node_exists_attr(e->d_name) == 1;
+	closedir(d);
+	return n;
+}
+
+/* The module's prepared_nodes; 0 for a module without the parameter. */
+int tt_prepared_nodes(void)
+{
+	FILE *f = fopen("/sys/module/if_tuntap/parameters/prepared_nodes", "r");
+	int n = 0;
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%d", &n) != 1)
+		n = 0;
+	fclose(f);
+	return n;
+}
+
+/*
+ * Unit @name ("tun3") no longer stands behind its node: its own node is
+ * gone, or its prepared node (number below prepared_nodes) is still there
+ * and says no unit has that number.
+ */
+bool tt_unit_node_gone(const char *name)
+{
+	char path[300];
+	int unit;
+
+	CHECK(tt_unit_name(name, &unit));
+	snprintf(path, sizeof(path), "/dev/%s", name);
+	if (unit >= tt_prepared_nodes())
+		return !tt_path_exists(path);
+	return tt_path_exists(path) && tt_node_exists_attr(name) == 0;
 }
 
 double tt_now(void)

@@ -27,6 +27,7 @@
 #include <net/if_tap.h>
 #include <netinet/in.h>
 #include <netinet/ip.h>
+#include <netinet/ip6.h>
 
 struct tt_case {
 	const char *name;
@@ -94,6 +95,8 @@ void tt_ip4(struct ip *ip, uint8_t proto, const char *src, const char *dst,
 	    size_t len);
 /* The pseudo-header's sum, to seed the checksum of @ip's @len-byte payload. */
 uint32_t tt_ip4_pseudo(const struct ip *ip, size_t len);
+/* The same for IPv6: @ip6's addresses, @len and @next, the payload's type. */
+uint32_t tt_ip6_pseudo(const struct ip6_hdr *ip6, size_t len, uint8_t next);
 size_t tt_icmp4_echo(uint8_t *buf, const char *src, const char *dst,
 		     uint16_t id, uint16_t seq, size_t payload);
 size_t tt_icmp6_echo(uint8_t *buf, const char *src, const char *dst,
@@ -114,8 +117,11 @@ int tt_nl_setns(const char *name, int nsfd);
 int tt_nl_updown(const char *name, bool up);
 void tt_nl_reset(void);
 int tt_nl_swap(int fd);
+bool tt_unit_name(const char *name, int *unit);
 int tt_count_unit_names(const char *dir);
 int tt_unit_count(void);
+int tt_prepared_nodes(void);
+bool tt_unit_node_gone(const char *name);
 double tt_now(void);
 
 /*

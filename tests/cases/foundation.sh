@@ -61,7 +61,7 @@ transient_unit_vanishes_in_home_namespace() {
 	name=$HOLD_NAME
 	link_exists "$name"
 	hold_release
-	! link_exists "$name" && [ ! -e "/dev/$name" ]
+	! link_exists "$name" && unit_node_gone "$name"
 }
 
 transient_unit_vanishes_after_namespace_move() {
@@ -75,7 +75,7 @@ transient_unit_vanishes_after_namespace_move() {
 	hold_release
 	! ns_link_exists away "$name"
 	! link_exists "$name"
-	[ ! -e "/dev/$name" ]
+	unit_node_gone "$name"
 }
 
 netns_exit_sends_visitors_home() {

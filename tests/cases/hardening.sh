@@ -13,10 +13,11 @@ fuzz_random_requests_and_writes() {
 stress_then_rmmod_leaves_nothing() {
 	tt-stress
 	[ "$(cat /sys/module/if_tuntap/refcnt)" = 0 ]
-	[ -z "$(ls /sys/class/if_tuntap | grep -E '^(tun|tap|vmnet)[0-9]+$')" ]
+	[ -z "$(unit_nodes)" ]
 	rmmod if_tuntap
 	[ ! -e /sys/module/if_tuntap ]
 	[ ! -e /dev/tun ] && [ ! -e /dev/tap ] && [ ! -e /dev/vmnet ]
+	[ ! -e /dev/tun0 ] && [ ! -e /dev/tap0 ] && [ ! -e /dev/vmnet0 ]
 	insmod "$module"
 	[ -c /dev/tun ]
 }

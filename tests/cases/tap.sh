@@ -3,21 +3,6 @@
 # namespaces joined only by tap units and a userspace forwarder.
 . "$(dirname "$0")/../lib.sh"
 
-# Start "tunfwd ARGS" in the background; sets FWD_PID, FWD_A, FWD_B.
-fwd_start() {
-	rm -f /tmp/fwd.names /tmp/fwd.err
-	tunfwd "$@" > /tmp/fwd.names 2> /tmp/fwd.err &
-	FWD_PID=$!
-	for _ in $(seq 50); do [ -s /tmp/fwd.names ] && break; sleep 0.1; done
-	read -r FWD_A FWD_B < /tmp/fwd.names
-	[ -n "$FWD_B" ] || die "tunfwd $* did not start: $(cat /tmp/fwd.err)"
-}
-
-fwd_stop() {
-	kill "$FWD_PID" 2>/dev/null || true
-	wait "$FWD_PID" 2>/dev/null || true
-}
-
 # A host namespace HOST with address ADDR, joined by a forwarder to a new
 # port of br0 in namespace sw.  Sets FWD_PID.
 bridge_host() {
@@ -45,42 +30,14 @@ bridge_two_taps_arp_and_ping() {
 	ip -n sw link show master br0 | grep -c 'master br0' | grep -q 2
 }
 
-# iperf3 TCP between two namespaces whose only link is two taps joined by
-# tunfwd; once plain, once with virtio-net headers (offloads).
-iperf_run() {
-	hdr=$1
-	ip netns add ipl
-	ip netns add ipr
-	fwd_start -t -v "$hdr" /dev/tap /dev/tap
-	ip link set "$FWD_A" netns ipl
-	ip link set "$FWD_B" netns ipr
-	ip -n ipl addr add 10.81.0.1/24 dev "$FWD_A"
-	ip -n ipr addr add 10.81.0.2/24 dev "$FWD_B"
-	ip -n ipl link set "$FWD_A" up
-	ip -n ipr link set "$FWD_B" up
-	ip netns exec ipr iperf3 -s -1 -D -B 10.81.0.2
-	sleep 0.5
-	ip netns exec ipl iperf3 -c 10.81.0.2 -t 4 -J > /tmp/iperf.$hdr.json
-	fwd_stop
-	ip netns del ipl
-	ip netns del ipr
-	python3 - "$hdr" <<'PY'
-import json, sys
-r = json.load(open("/tmp/iperf.%s.json" % sys.argv[1]))
-assert "error" not in r, r.get("error")
-bps = r["end"]["sum_received"]["bits_per_second"]
-assert bps > 0
-print("# iperf3 over tap, virtio-net header %s: %.1f Mbit/s" % (sys.argv[1], bps / 1e6))
-PY
-	sed 's/^/# /' /tmp/fwd.err
-}
-
+# iperf3 over two taps joined by tunfwd; once plain, once with
+# virtio-net headers (offloads).
 iperf3_over_tap_without_and_with_vnet_header() {
-	trap 'fwd_stop; ip netns del ipl 2>/dev/null || true; ip netns del ipr 2>/dev/null || true' EXIT
-	iperf_run 0 | tee /tmp/iperf.plain
+	trap iperf_fwd_cleanup EXIT
+	iperf_over_fwd /dev/tap 0 10.81.0 | tee /tmp/iperf.plain
 	grep -q ' 0 segmentation offloaded' /tmp/iperf.plain
 	grep -q 'Mbit/s' /tmp/iperf.plain
-	iperf_run 10 | tee /tmp/iperf.vnet
+	iperf_over_fwd /dev/tap 10 10.81.0 | tee /tmp/iperf.vnet
 	# Large segments crossed whole, in both directions of the forwarder.
 	! grep -q ' 0 segmentation offloaded' /tmp/iperf.vnet
 	grep -q 'Mbit/s' /tmp/iperf.vnet

@@ -4,43 +4,14 @@
 # command and exit status, the man pages, the example VPN between two
 # namespaces, make uninstall.
 #
-# The guest's root is the host's, read-only: the directories make install
-# writes to get a writable overlay (upper layer in tmpfs) for the length of
-# this file, in the initial mount namespace so that the kernel's own
-# modprobe (module autoloading) sees the DKMS module too.
+# The directories make install writes to get a writable overlay for the
+# length of this file (lib.sh's overlays_up).
 . "$(dirname "$0")/../lib.sh"
 
 UT=/tmp/userland
 SRC=$UT/src
-OVERLAID="/usr/local /usr/src /etc /var/lib/dkms /usr/lib/modules"
 KVER=$(uname -r)
 PATH=/usr/local/sbin:/usr/local/bin:$PATH
-
-overlay_up() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		mkdir -p "$UT/ov/$k/upper" "$UT/ov/$k/work"
-		mount -t overlay overlay \
-			-o "lowerdir=$d,upperdir=$UT/ov/$k/upper,workdir=$UT/ov/$k/work" "$d"
-	done
-	# dkms uses <(...), which needs /dev/fd; the guest's devtmpfs lacks it.
-	[ -e /dev/fd ] || ln -s /proc/self/fd /dev/fd
-}
-
-overlay_down() {
-	for d in $OVERLAID; do
-		umount -l "$d" 2> /dev/null
-	done
-}
-
-# Regular files and symlinks make install or uninstall left in the overlays.
-overlay_files() {
-	for d in $OVERLAID; do
-		k=$(echo "$d" | tr / _)
-		(cd "$UT/ov/$k/upper" && find . ! -type d ! -type c |
-			sed "s|^\.|$d|")
-	done | sort
-}
 
 # Expect "tuntapctl ARGS" to exit with STATUS and say MESSAGE on stderr.
 expect_status() {
@@ -200,6 +171,8 @@ tuntapctl_create_show_list_destroy() {
 	grep -Eq "^$b +$b +tap +no +- +no +ulist$" "$UT/list"
 	grep -Eq "^vmnet7 +vmnet7 +vmnet +no +- +no +init$" "$UT/list"
 	grep -Eq "^\? +tun9 +tun +\? +\? +\? +\?$" "$UT/list"
+	# A node with no unit behind it is no unit.
+	[ "$(grep -c '^?' "$UT/list")" = 1 ]
 	kill "$holder"
 	wait "$holder" || true
 	expect_status 5 "no such unit in this network namespace" tuntapctl destroy "$b"
@@ -209,12 +182,13 @@ tuntapctl_create_show_list_destroy() {
 	tuntapctl destroy vmnet7
 	not link_exists utun
 	not link_exists vmnet7
-	[ ! -e "/dev/$a" ]
+	unit_node_gone "$a"
+	unit_node_gone vmnet7
 	expect_status 5 "tun999: no such unit" tuntapctl destroy tun999
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl show lo
 	expect_status 5 "lo: not an if_tuntap unit" tuntapctl destroy lo
-	for _ in $(seq 50); do [ -e /dev/tun9 ] || break; sleep 0.1; done
-	[ ! -e /dev/tun9 ]
+	for _ in $(seq 50); do unit_node_gone tun9 && break; sleep 0.1; done
+	unit_node_gone tun9
 }
 
 tuntapctl_run_gives_command_a_transient_unit() {
@@ -229,7 +203,7 @@ tuntapctl_run_gives_command_a_transient_unit() {
 	[ "$open" = 1 ]
 	[ "$transient" = 1 ]
 	not link_exists "$name"
-	[ ! -e "/dev/$name" ]
+	unit_node_gone "$name"
 	# --transient is the default spelled out; --tap and --vmnet.
 	tuntapctl run --transient --tap -- sh -c 'echo $TUNTAP_IFNAME' > "$UT/run"
 	grep -Eq '^tap[0-9]+$' "$UT/run"
@@ -349,6 +323,9 @@ udev_rule_sets_node_mode_and_survives_edits() {
 	grep -q "keeping your edited $rule" "$UT/reinstall"
 	grep -q 'GROUP="disk"' "$rule"
 	tuntapctl destroy "$name"
+	# A prepared node outlives its unit, its mode with it: undo ours.
+	chown root:root "/dev/$name" 2> /dev/null || true
+	chmod 0600 "/dev/$name" 2> /dev/null || true
 }
 
 # Two namespaces joined by a veth pair; examples/vpn in each carries a
@@ -427,7 +404,7 @@ make_uninstall_removes_everything() {
 }
 
 mkdir -p "$UT"
-if overlay_up; then
+if overlays_up "$UT" /usr/local /usr/src /etc /var/lib/dkms /usr/lib/modules; then
 	tt_case make_tree_is_built_and_versions_agree make_tree_is_built_and_versions_agree
 	tt_case make_install_puts_everything_in_place make_install_puts_everything_in_place
 	tt_case no_module_then_create_autoloads_dkms_module no_module_then_create_autoloads_dkms_module
@@ -446,4 +423,4 @@ if overlay_up; then
 else
 	echo "not ok userland_overlays # could not make the root writable"
 fi
-overlay_down
+overlays_down
