@@ -41,6 +41,9 @@ trap roots_umount EXIT
 trap 'exit 130' INT TERM
 
 roots_ensure "$roots" "$release" "$suites"
+# What an earlier "func" run's DKMS left (root-dkms.sh), out before apt
+# installs headers whose hook would build it for them.
+sh scripts/root-dkms.sh "$r" clean
 kver=$(roots_newest_kver "$r" "$series")
 if [ -z "$kver" ]; then
 	echo "distro-kernel: $release offers no kernel of $series" \
