@@ -22,11 +22,14 @@ make -s -C bench OUT="$root/build/bench"
 # tt-fuzzer: the suite replays its seed corpus (fuzz/replay-corpus.sh).
 make -s -C fuzz OUT="$root/build/fuzz"
 # The guest has no network: it installs these from the shared tree.  A
-# newer release's root (distro-kernel.sh) has no debhelper: none there,
-# and tests/cases/packages.sh says it skipped.
-if command -v dpkg-buildpackage > /dev/null && command -v dh_dkms > /dev/null; then
+# release's root gets debhelper for the full suite only (distro-kernel.sh,
+# TT_DEBS=no otherwise, which keeps what a full suite's preparation of
+# another kernel of the root built): without packages,
+# tests/cases/packages.sh says it skipped.
+if [ "${TT_DEBS:-yes}" = yes ] && command -v dpkg-buildpackage > /dev/null &&
+	command -v dh_dkms > /dev/null; then
 	scripts/deb.sh > build/deb.log 2>&1 || { cat build/deb.log; exit 1; }
-else
+elif [ "${TT_DEBS:-yes}" = yes ]; then
 	rm -rf build/deb
 	echo "build.sh: no dpkg-buildpackage or dh_dkms here: no Debian packages"
 fi

@@ -24,6 +24,12 @@ ROOT_GUEST_PKGS="iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
 python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd
 libssl-dev zlib1g-dev sparse"
 
+# For the full suite only (tests/cases/packages.sh): what builds the Debian
+# packages in the root (scripts/deb.sh through build.sh), with that
+# release's debhelper, dh-dkms and lintian.
+# shellcheck disable=SC2034 # used by the scripts that source this file
+ROOT_DEB_PKGS="debhelper dh-dkms dpkg-dev lintian"
+
 # The host's Debian archive, or $TT_MIRROR.
 roots_mirror() {
 	m=${TT_MIRROR:-}
