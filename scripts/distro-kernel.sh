@@ -53,9 +53,9 @@ fi
 log=$roots/$release.apt.log
 # The Debian packages are built (and installed by the suite) only for the
 # full suite, which TT_SUITE names (scripts/check sets it).
-debs=no pkgs=$ROOT_GUEST_PKGS
+pkgs=$ROOT_GUEST_PKGS
 if [ "${TT_SUITE:-full}" = full ]; then
-	debs=yes pkgs="$pkgs $ROOT_DEB_PKGS"
+	pkgs="$pkgs $ROOT_DEB_PKGS"
 fi
 # shellcheck disable=SC2086 # lists of names
 if ! roots_install "$r" "$log" "linux-headers-$kver" $pkgs; then
@@ -140,8 +140,8 @@ echo "== $kver ($release, $cc): scripts/build.sh in the root, $flags"
 # The module is rebuilt whole, so that its warnings are all in the log.
 rm -rf "${tree:?}/build/$kver"
 if ! nice -n 10 env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
-	LC_ALL=C.UTF-8 TT_KERNELS="$kver" TT_KBUILD_FLAGS="$flags" TT_DEBS=$debs \
-	TT_SEEDS=/srv/if_tuntap-seeds \
+	LC_ALL=C.UTF-8 TT_KERNELS="$kver" TT_KBUILD_FLAGS="$flags" \
+	TT_SUITE="${TT_SUITE:-full}" TT_SEEDS=/srv/if_tuntap-seeds \
 	chroot "$r" sh /srv/if_tuntap/scripts/build.sh > "$blog" 2>&1; then
 	cat "$blog"
 	echo "distro-kernel: the build in $release failed ($blog)" >&2
