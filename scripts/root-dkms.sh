@@ -16,6 +16,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 r=$1 what=$2
 kver=${3:-}
 trap roots_umount EXIT
+# DKMS builds every kernel's module in one directory per version
+# (/var/lib/dkms/if_tuntap/VER/build): two kernels' builds at once in a
+# root spoil each other, so one at a time.
+exec 9> "$r/var/lib/.if_tuntap-dkms.lock"
+flock 9
 roots_mount_proc "$r"
 tree=/srv/if_tuntap
 
