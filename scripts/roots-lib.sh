@@ -1,3 +1,4 @@
+# shellcheck shell=sh
 # roots-lib.sh: sourced by newer-kernels.sh, distro-kernel.sh and check.  A "root"
 # is a debootstrapped Debian release in build/roots/RELEASE: it builds the
 # module with that release's own compiler (in a chroot) and, shared over
@@ -30,17 +31,24 @@ libssl-dev zlib1g-dev sparse"
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_DEB_PKGS="debhelper dh-dkms dpkg-dev lintian"
 
-# The host's Debian archive, or $TT_MIRROR.
-roots_mirror() {
-	m=${TT_MIRROR:-}
-	if [ -z "$m" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian\)\/*$/\1/p' \
+# roots_host_uri NAME: the URI of the host's apt sources whose path ends
+# in /NAME (debian, debian-security), deb822 or one-line style.
+roots_host_uri() {
+	_u=
+	if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+		_u=$(sed -n "s/^URIs:[[:space:]]*\([^[:space:]]*\/$1\)\/*\$/\1/p" \
 			/etc/apt/sources.list.d/debian.sources | head -n 1)
 	fi
-	if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-		m=$(sed -n 's/^deb[[:space:]]\{1,\}\([^[:space:]]*\/debian\)\/*[[:space:]].*/\1/p' \
+	if [ -z "$_u" ] && [ -f /etc/apt/sources.list ]; then
+		_u=$(sed -n "s/^deb[[:space:]]\{1,\}\([^[:space:]]*\/$1\)\/*[[:space:]].*/\1/p" \
 			/etc/apt/sources.list | head -n 1)
 	fi
+	echo "$_u"
+}
+
+# The host's Debian archive, or $TT_MIRROR.
+roots_mirror() {
+	m=${TT_MIRROR:-$(roots_host_uri debian)}
 	if [ -z "$m" ]; then
 		echo "roots: no Debian mirror in the host's apt sources; set TT_MIRROR" >&2
 		return 1
@@ -53,15 +61,7 @@ roots_mirror() {
 # or $TT_SECURITY_MIRROR, or the Debian mirror's sibling, as Debian lays
 # them out.
 roots_security_mirror() {
-	m=${TT_SECURITY_MIRROR:-}
-	if [ -z "$m" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
-		m=$(sed -n 's/^URIs:[[:space:]]*\([^[:space:]]*\/debian-security\)\/*$/\1/p' \
-			/etc/apt/sources.list.d/debian.sources | head -n 1)
-	fi
-	if [ -z "$m" ] && [ -f /etc/apt/sources.list ]; then
-		m=$(sed -n 's/^deb[[:space:]]\{1,\}\([^[:space:]]*\/debian-security\)\/*[[:space:]].*/\1/p' \
-			/etc/apt/sources.list | head -n 1)
-	fi
+	m=${TT_SECURITY_MIRROR:-$(roots_host_uri debian-security)}
 	if [ -z "$m" ]; then
 		m=$(roots_mirror) || return 1
 		m=$m-security
