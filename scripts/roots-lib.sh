@@ -29,7 +29,7 @@ libssl-dev zlib1g-dev sparse"
 # packages in the root (scripts/deb.sh through build.sh), with that
 # release's debhelper, dh-dkms and lintian.
 # shellcheck disable=SC2034 # used by the scripts that source this file
-ROOT_DEB_PKGS="debhelper dh-dkms dpkg-dev lintian"
+ROOT_DEB_PKGS="build-essential debhelper dh-dkms dpkg-dev lintian"
 
 # roots_host_uri NAME: the URI of the host's apt sources whose path ends
 # in /NAME (debian, debian-security), deb822 or one-line style.

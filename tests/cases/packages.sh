@@ -17,7 +17,7 @@
 # its root goes when it powers off, so no second boot of an installed
 # root is tried.  What a boot does for the module is systemd's
 # systemd-modules-load.service (or the kmod init script) reading
-# /lib/modules-load.d/: this file unloads the module, checks that
+# /usr/lib/modules-load.d/: this file unloads the module, checks that
 # /dev/tun is gone, runs that same program, systemd-modules-load, and
 # opens /dev/tun.
 . "$(dirname "$0")/../lib.sh"
@@ -127,8 +127,8 @@ apt_install_builds_loads_and_runs() {
 	[ "$(man -w 8 tunfwd)" = /usr/share/man/man8/tunfwd.8.gz ]
 	[ "$(man -w 4 tun)" = /usr/share/man/man4/tun.4.gz ]
 	MANWIDTH=80 man 4 vmnet 2> /dev/null | grep -q TAPSVNETHDR
-	[ -f /lib/udev/rules.d/70-if_tuntap.rules ]
-	grep -qx if_tuntap /lib/modules-load.d/if_tuntap.conf
+	[ -f /usr/lib/udev/rules.d/70-if_tuntap.rules ]
+	grep -qx if_tuntap /usr/lib/modules-load.d/if_tuntap.conf
 	# A FreeBSD program opens /dev/tun right after installation.
 	freebsd_program
 	name=$("$PT/fbsd")
