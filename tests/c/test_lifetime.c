@@ -9,7 +9,6 @@
 #include <pthread.h>
 #include <sys/epoll.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 
 static const char *const drivers[] = { "tun", "tap", "vmnet" };
 
@@ -417,18 +416,6 @@ static void clone_and_transient_close_race(void)
 	CHECK_EQ(tt_unit_count(), before);
 }
 
-static const char *module_path(void)
-{
-	static char path[512];
-	const char *root = getenv("TT_ROOT");
-	struct utsname u;
-
-	uname(&u);
-	snprintf(path, sizeof(path), "%s/build/%s/if_tuntap.ko",
-		 root ? root : ".", u.release);
-	return path;
-}
-
 static long module_refcnt(void)
 {
 	return tt_sysfs_long("/sys/module/if_tuntap/refcnt");
@@ -468,7 +455,7 @@ static void rmmod_refused_while_file_open(void)
 	CHECK_OK(syscall(SYS_delete_module, "if_tuntap", O_NONBLOCK));
 	CHECK(!tt_path_exists("/sys/module/if_tuntap"));
 	CHECK(!tt_if_exists("vmnet6004"));
-	mfd = CHECK_OK(open(module_path(), O_RDONLY | O_CLOEXEC));
+	mfd = CHECK_OK(open(tt_module_path(), O_RDONLY | O_CLOEXEC));
 	CHECK_OK(syscall(SYS_finit_module, mfd, "", 0));
 	close(mfd);
 }
@@ -591,7 +578,7 @@ static void load_without_memory_fails_cleanly(void)
 	unsigned int n;
 
 	tt_alarm(1800);
-	mfd = CHECK_OK(open(module_path(), O_RDONLY | O_CLOEXEC));
+	mfd = CHECK_OK(open(tt_module_path(), O_RDONLY | O_CLOEXEC));
 	ffd = tt_fail_start();
 	for (n = 1; reached; n++) {
 		CHECK_OK(syscall(SYS_delete_module, "if_tuntap", O_NONBLOCK));

@@ -14,7 +14,6 @@
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
-#include <sys/utsname.h>
 
 #define PARAMS "/sys/module/if_tuntap/parameters/"
 
@@ -453,18 +452,6 @@ static void clones_use_prepared_nodes(void)
 	CHECK(tt_unit_node_gone(name));
 }
 
-static const char *module_path(void)
-{
-	static char path[512];
-	const char *root = getenv("TT_ROOT");
-	struct utsname u;
-
-	uname(&u);
-	snprintf(path, sizeof(path), "%s/build/%s/if_tuntap.ko",
-		 root ? root : ".", u.release);
-	return path;
-}
-
 static long meminfo_kb(const char *field)
 {
 	char line[128];
@@ -528,7 +515,7 @@ static void prepared_node_count_parameter(void)
 	int mfd;
 
 	tt_alarm(600);
-	mfd = CHECK_OK(open(module_path(), O_RDONLY | O_CLOEXEC));
+	mfd = CHECK_OK(open(tt_module_path(), O_RDONLY | O_CLOEXEC));
 	CHECK_EQ(tt_prepared_nodes(), 16);
 	CHECK_ERR(open(PARAMS "prepared_nodes", O_WRONLY), EACCES);
 	for (size_t i = 0; i < sizeof(counts) / sizeof(*counts); i++) {

@@ -16,6 +16,7 @@
 #include <time.h>
 #include <stdbool.h>
 #include <sys/syscall.h>
+#include <sys/utsname.h>
 
 
 static int tt_vsh(bool quiet, const char *fmt, va_list ap)
@@ -709,4 +710,17 @@ void tt_fail_stop(int ffd)
 	for (size_t k = 0; k < TT_N_KNOBS; k++)
 		tt_sysfs_write(tt_fail_knobs[k][0], tt_fail_saved[k]);
 	close(ffd);
+}
+
+/* The module build.sh made for the running kernel. */
+const char *tt_module_path(void)
+{
+	static char path[512];
+	const char *root = getenv("TT_ROOT");
+	struct utsname u;
+
+	uname(&u);
+	snprintf(path, sizeof(path), "%s/build/%s/if_tuntap.ko",
+		 root ? root : ".", u.release);
+	return path;
 }

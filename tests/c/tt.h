@@ -135,6 +135,8 @@ int tt_fail_start(void);
 void tt_fail_nth(int ffd, unsigned int n);
 bool tt_fail_reached(int ffd);
 void tt_fail_stop(int ffd);
+/* $TT_ROOT/build/KVER/if_tuntap.ko, for the cases that load it again. */
+const char *tt_module_path(void);
 
 #define TT_A4 "10.77.0.1"	/* the interface */
 #define TT_B4 "10.77.0.2"	/* the peer behind the file */
