@@ -30,9 +30,11 @@ with_pair() {
 	ip netns del br
 }
 
+# iperf [CLIENT_NS SERVER_NS ADDRESS]: Mbit/s of iperf3 TCP for $secs
+# seconds (default: the pair's namespaces and address).
 iperf() {
-	ip netns exec br iperf3 -s -1 -D -B 10.98.0.2
+	ip netns exec "${2:-br}" iperf3 -s -1 -D -B "${3:-10.98.0.2}"
 	sleep 0.3
-	ip netns exec bl iperf3 -c 10.98.0.2 -t "$secs" -J |
+	ip netns exec "${1:-bl}" iperf3 -c "${3:-10.98.0.2}" -t "$secs" -J |
 		python3 -c 'import json,sys; print("%.0f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e6))'
 }

@@ -20,9 +20,14 @@ LABELS = {
     "iplink_per_s": "units created+destroyed/s (ip link / ip tuntap)",
     "mem_bytes_per_unit": "kernel memory per idle unit, bytes",
 }
+# Rows of ours against ours: the two runs' names in RESULT lines.
+OWN = {
+    "vpn_mbps": ("example VPN (examples/vpn.c) over tun, bulk TCP, Mbit/s",
+                 "offloads", "plain"),
+}
 
 if sys.argv[1:] == ["--names"]:
-    print(" ".join(LABELS))
+    print(" ".join(list(LABELS) + list(OWN)))
     sys.exit(0)
 job, kver, command, md = sys.argv[1:5]
 load = sys.argv[5] if len(sys.argv) > 5 else "not recorded"
@@ -59,6 +64,16 @@ table = ["| workload | if_tuntap (median) | Linux tun (median) | ratio ours/Linu
          "|---|---:|---:|---:|---:|"]
 for label, ours, linux, ratio, n in rows:
     table.append("| %s | %s | %s | %.2f | %d |" % (label, num(ours), num(linux), ratio, n))
+own = ["", "| workload (if_tuntap only) | with offloads (median) | without (median) | ratio with/without | runs |",
+       "|---|---:|---:|---:|---:|"]
+for key, (label, a, b) in OWN.items():
+    if key in raw:
+        with_, without = (statistics.median(raw[key].get(d, [0])) for d in (a, b))
+        own.append("| %s | %s | %s | %.2f | %d |" % (
+            label, num(with_), num(without), with_ / without if without else 0,
+            len(raw[key].get(a, []))))
+if len(own) > 3:
+    table += own
 text = "\n".join(table)
 print(text)
 with open(md, "w") as f:

@@ -20,6 +20,16 @@ want() {
 }
 
 . "$root/bench/pair.sh"
+. "$root/tests/vpn-pair.sh"
+VPN=$root/build/examples/vpn
+
+# The example VPN over if_tuntap, with its offloads (-o) or without: a
+# row of ours against ours, since the example speaks FreeBSD's API.
+vpn_rate() {
+	vpn_pair "$1" "$1" > /dev/null
+	iperf ttvpa ttvpb 10.94.0.2
+	vpn_pair_stop
+}
 
 rr() {
 	ip netns exec br $B rr-server 10.98.0.2 7777 &
@@ -75,6 +85,10 @@ while [ "$r" -lt "$reps" ]; do
 		want units_per_s && result units_per_s $d "$($B units $d 300)"
 		want iplink_per_s && result iplink_per_s $d "$(iplink_rate $d)"
 	done
+	if want vpn_mbps; then
+		result vpn_mbps offloads "$(vpn_rate -o)"
+		result vpn_mbps plain "$(vpn_rate "")"
+	fi
 	r=$((r + 1))
 done
 rmmod if_tuntap
