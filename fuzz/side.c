@@ -24,22 +24,39 @@
 #include <net/if.h>
 #include <net/if_tun.h>
 
-static void sysfs_read_all(const char *name)
+static void read_file(const char *path)
+{
+	char buf[64];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0) {
+		(void)!read(fd, buf, sizeof(buf));
+		close(fd);
+	}
+}
+
+/*
+ * A unit's attributes, then those of its node and of node @b of a kind
+ * @b picks: numbered nodes, prepared at load or made by a unit, say
+ * whether they have a unit while units come and go.
+ */
+static void sysfs_read_all(const char *name, uint8_t b)
 {
 	static const char *const attrs[] = { "owner", "open", "transient",
 		"unit", "link0" };
-	char path[128], buf[64];
+	static const char *const kinds[] = { "tun", "tap", "vmnet", "tun" };
+	char path[128];
 
 	for (size_t i = 0; i < sizeof(attrs) / sizeof(attrs[0]); i++) {
 		snprintf(path, sizeof(path), "/sys/class/net/%s/tuntap/%s",
 			 name, attrs[i]);
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			(void)!read(fd, buf, sizeof(buf));
-			close(fd);
-		}
+		read_file(path);
 	}
+	snprintf(path, sizeof(path), "/sys/class/if_tuntap/%s/exists", name);
+	read_file(path);
+	snprintf(path, sizeof(path), "/sys/class/if_tuntap/%s%u/%s",
+		 kinds[b & 3], b >> 3 & 31, b & 4 ? "prepared" : "exists");
+	read_file(path);
 }
 
 static void write_file(const char *path, const char *v)
@@ -118,7 +135,7 @@ void op_side(int s, uint8_t a, uint8_t b)
 	slot_ns(s, name, sizeof(name));
 	switch (a % 7) {
 	case 0:
-		sysfs_read_all(name);
+		sysfs_read_all(name, b);
 		break;
 	case 1:
 		snprintf(path, sizeof(path), "/sys/class/net/%s/tuntap/link0",
