@@ -1,5 +1,5 @@
-# Sourced by tests/cases/offload.sh and bench/run-guest.sh: the example
-# VPN (examples/vpn.c, the program VPN names) between two namespaces.
+# Sourced by tests/cases/offload.sh, userland.sh and bench/run-guest.sh: the
+# example VPN (examples/vpn.c, the program VPN names) between two namespaces.
 #
 # vpn_pair FLAGS_A FLAGS_B: namespaces ttvpa and ttvpb joined by a veth
 # pair, the example VPN in each (with FLAGS), their units VPN_A and VPN_B
@@ -30,13 +30,34 @@ vpn_pair() {
 	ip -n ttvpb link set "$VPN_B" mtu 1400 up
 }
 
-# Stops the two programs (their reports go to /tmp/vp[ab].err) and the
-# namespaces.
-vpn_pair_stop() {
+# Stops the two programs; their reports are in /tmp/vpa.err, /tmp/vpb.err.
+vpn_pair_kill() {
 	kill "$VPN_PA" "$VPN_PB" 2> /dev/null || true
 	wait "$VPN_PA" "$VPN_PB" 2> /dev/null || true
+}
+
+# Stops the programs and removes the namespaces.
+vpn_pair_stop() {
+	vpn_pair_kill
 	ip netns del ttvpa 2> /dev/null || true
 	ip netns del ttvpb 2> /dev/null || true
+}
+
+# vpn_iperf ADDRESS [IPERF_FLAGS]: iperf3 TCP for 3 s from ttvpa to the
+# server at ADDRESS in ttvpb; prints the rate.
+vpn_iperf() {
+	ip netns exec ttvpb iperf3 -s -1 -D -B "$1"
+	sleep 0.5
+	# shellcheck disable=SC2086
+	ip netns exec ttvpa iperf3 -c "$1" -t 3 -J ${2:-} > /tmp/vpn-iperf.json
+	python3 - "$1" "${2:-}" <<'PY'
+import json, sys
+r = json.load(open("/tmp/vpn-iperf.json"))
+assert "error" not in r, r.get("error")
+bps = r["end"]["sum_received"]["bits_per_second"]
+assert bps > 0
+print("# iperf3 %s to %s across the example VPN: %.1f Mbit/s" % (sys.argv[2] or "-c", sys.argv[1], bps / 1e6))
+PY
 }
 
 # The kernel's count of packets with a bad IP, TCP or UDP checksum that

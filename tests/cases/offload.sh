@@ -22,23 +22,6 @@ iperf3_over_tun_without_and_with_vnet_header() {
 
 tt_case iperf3_over_tun_without_and_with_vnet_header iperf3_over_tun_without_and_with_vnet_header
 
-# vpn_iperf ADDRESS [IPERF_FLAGS]: iperf3 TCP for 3 s from ttvpa to the
-# server at ADDRESS in ttvpb; prints the rate.
-vpn_iperf() {
-	ip netns exec ttvpb iperf3 -s -1 -D -B "$1"
-	sleep 0.5
-	# shellcheck disable=SC2086
-	ip netns exec ttvpa iperf3 -c "$1" -t 3 -J ${2:-} > /tmp/vpn-iperf.json
-	python3 - "$1" "${2:-}" <<'PY'
-import json, sys
-r = json.load(open("/tmp/vpn-iperf.json"))
-assert "error" not in r, r.get("error")
-bps = r["end"]["sum_received"]["bits_per_second"]
-assert bps > 0
-print("# iperf3 %s to %s across the example VPN: %.1f Mbit/s" % (sys.argv[2] or "-c", sys.argv[1], bps / 1e6))
-PY
-}
-
 # The counts of a stopped vpn's report: split, joined.
 vpn_counts() {
 	sed -n 's/.* \([0-9]*\) packets split .*, \([0-9]*\) joined .*/\1 \2/p' "$1"

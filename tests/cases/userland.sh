@@ -7,6 +7,7 @@
 # The directories make install writes to get a writable overlay for the
 # length of this file (lib.sh's overlays_up).
 . "$(dirname "$0")/../lib.sh"
+. "$TT_ROOT/tests/vpn-pair.sh"
 
 UT=/tmp/userland
 SRC=$UT/src
@@ -328,54 +329,22 @@ udev_rule_sets_node_mode_and_survives_edits() {
 	chmod 0600 "/dev/$name" 2> /dev/null || true
 }
 
-# Two namespaces joined by a veth pair; examples/vpn in each carries a
-# point-to-point tunnel over UDP between them.
+# The example VPN as built by make (tests/vpn-pair.sh): ping and TCP
+# across, and its units gone with it.
 vpn_example_between_two_namespaces() {
-	trap 'kill $va $vb 2>/dev/null || true; ip netns del vpa; ip netns del vpb' EXIT
-	ip netns add vpa
-	ip netns add vpb
-	ip link add vpa0 netns vpa type veth peer name vpb0 netns vpb
-	ip -n vpa addr add 172.30.0.1/24 dev vpa0
-	ip -n vpb addr add 172.30.0.2/24 dev vpb0
-	ip -n vpa link set vpa0 up
-	ip -n vpb link set vpb0 up
-	ip netns exec vpa "$SRC/build/examples/vpn" 5000 172.30.0.2 5001 \
-		> "$UT/vpa" 2> "$UT/vpa.err" &
-	va=$!
-	ip netns exec vpb "$SRC/build/examples/vpn" 5001 172.30.0.1 5000 \
-		> "$UT/vpb" 2> "$UT/vpb.err" &
-	vb=$!
-	for _ in $(seq 50); do [ -s "$UT/vpa" ] && [ -s "$UT/vpb" ] && break; sleep 0.1; done
-	a=$(cat "$UT/vpa") b=$(cat "$UT/vpb")
-	[ -n "$a" ]
-	[ -n "$b" ]
-	ip -n vpa addr add 10.99.0.1 peer 10.99.0.2 dev "$a"
-	ip -n vpb addr add 10.99.0.2 peer 10.99.0.1 dev "$b"
-	ip -n vpa addr add fd99::1/64 dev "$a" nodad
-	ip -n vpb addr add fd99::2/64 dev "$b" nodad
-	ip -n vpa link set "$a" mtu 1400 up
-	ip -n vpb link set "$b" mtu 1400 up
-	ip netns exec vpa ping -c 5 -i 0.2 -W 2 10.99.0.2 > "$UT/ping"
-	ip netns exec vpa ping -6 -c 2 -i 0.2 -W 2 fd99::2 > /dev/null
+	trap vpn_pair_stop EXIT
+	VPN=$SRC/build/examples/vpn
+	vpn_pair "" ""
+	ip netns exec ttvpa ping -c 5 -i 0.2 -W 2 10.94.0.2 > "$UT/ping"
+	ip netns exec ttvpa ping -6 -c 2 -i 0.2 -W 2 fd94::2 > /dev/null
 	awk -F/ '/^rtt/ { printf "# ping across the example VPN: %s ms average\n", $5 }' "$UT/ping"
-	ip netns exec vpb iperf3 -s -1 -D -B 10.99.0.2
-	sleep 0.5
-	ip netns exec vpa iperf3 -c 10.99.0.2 -t 3 -J > "$UT/iperf.json"
-	python3 - "$UT/iperf.json" <<-'PY'
-	import json, sys
-	r = json.load(open(sys.argv[1]))
-	assert "error" not in r, r.get("error")
-	bps = r["end"]["sum_received"]["bits_per_second"]
-	assert bps > 0
-	print("# iperf3 TCP across the example VPN: %.1f Mbit/s" % (bps / 1e6))
-	PY
+	vpn_iperf 10.94.0.2
 	# The tunnel really is the path: packets counted on both units.
-	ip -n vpa -s link show dev "$a" | awk '/TX:/ { getline; exit !($2 >= 100) }'
-	kill "$va" "$vb"
-	wait "$va" "$vb" || true
-	grep -q "packets sent to the peer" "$UT/vpa.err"
-	not ns_link_exists vpa "$a"
-	not ns_link_exists vpb "$b"
+	ip -n ttvpa -s link show dev "$VPN_A" | awk '/TX:/ { getline; exit !($2 >= 100) }'
+	vpn_pair_kill
+	grep -q "packets sent to the peer" /tmp/vpa.err
+	not ns_link_exists ttvpa "$VPN_A"
+	not ns_link_exists ttvpb "$VPN_B"
 }
 
 make_uninstall_removes_everything() {
