@@ -60,11 +60,13 @@ def num(v):
     return "%.1f" % v if v < 100 else "%.0f" % v
 
 
-table = ["| workload | if_tuntap (median) | Linux tun (median) | ratio ours/Linux | runs |",
-         "|---|---:|---:|---:|---:|"]
+table = []
+if rows:
+    table = ["| workload | if_tuntap (median) | Linux tun (median) | ratio ours/Linux | runs |",
+             "|---|---:|---:|---:|---:|"]
 for label, ours, linux, ratio, n in rows:
     table.append("| %s | %s | %s | %.2f | %d |" % (label, num(ours), num(linux), ratio, n))
-own = ["", "| workload (if_tuntap only) | with offloads (median) | without (median) | ratio with/without | runs |",
+own = ["| workload (if_tuntap only) | with offloads (median) | without (median) | ratio with/without | runs |",
        "|---|---:|---:|---:|---:|"]
 for key, (label, a, b) in OWN.items():
     if key in raw:
@@ -72,8 +74,8 @@ for key, (label, a, b) in OWN.items():
         own.append("| %s | %s | %s | %.2f | %d |" % (
             label, num(with_), num(without), with_ / without if without else 0,
             len(raw[key].get(a, []))))
-if len(own) > 3:
-    table += own
+if len(own) > 2:
+    table += ([""] if table else []) + own
 text = "\n".join(table)
 print(text)
 with open(md, "w") as f:
