@@ -5,9 +5,11 @@
 pattern='Oops|BUG:|WARNING:|kernel BUG|Call Trace|general protection|Kernel panic|KASAN|UBSAN|possible recursive locking|possible circular locking|inconsistent lock state|suspicious RCU usage|INFO: task .* blocked|unreferenced object|Redzone|Poison overwritten|Object padding|slab corruption|list_del corruption|list_add corruption|refcount_t:|unregister_netdevice: waiting'
 # The debug kernel's checkers (most of their reports also say BUG: or
 # WARNING:): debugobjects, netdev reference tracking, lockdep's own notes,
-# a checker that switched itself off, and a page pool whose pages did not
-# all come back after rmmod (a written packet leaked or was never freed).
-pattern="$pattern|ODEBUG:|ref_tracker:|leaked reference|INFO: trying to register non-static key|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: .*(pool empty|Cannot allocate a kmemleak_object)|stalled pool shutdown"
+# a checker that switched itself off, a page pool whose pages did not
+# all come back after rmmod (a written packet leaked or was never freed),
+# and a newer kernel's one-line note that the module used an interface it
+# deprecates.
+pattern="$pattern|ODEBUG:|ref_tracker:|leaked reference|INFO: trying to register non-static key|turning off the locking correctness validator|Kernel memory leak detector disabled|kmemleak: .*(pool empty|Cannot allocate a kmemleak_object)|stalled pool shutdown|enqueued on deprecated workqueue"
 # Some stack dumps are no report: the core's own, after an allocation that
 # failed (the page allocator's and vmalloc's notice) or a sysctl directory
 # it could not allocate.  The fault cases of the debug check make those

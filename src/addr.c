@@ -20,6 +20,7 @@
 #include <net/net_namespace.h>
 
 #include "tuntap.h"
+#include "compat.h"
 
 /* One RTM_DELADDR: the address and, for a point-to-point one, its peer. */
 struct tuntap_deladdr {
@@ -127,7 +128,7 @@ void tuntap_purge_addresses(struct tuntap_unit *u)
 	struct tuntap_addr_work w = { .u = u };
 
 	INIT_WORK_ONSTACK(&w.work, tuntap_addr_worker);
-	queue_work(system_unbound_wq, &w.work);
+	queue_work(tuntap_unbound_wq, &w.work);
 	flush_work(&w.work);
 	destroy_work_on_stack(&w.work);
 }

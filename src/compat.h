@@ -101,4 +101,15 @@ static inline int tuntap_rtnl_newlink(struct net_device *dev,
 #define tuntap_rtnl_newlink tuntap_newlink
 #endif
 
+/*
+ * Unbound work: system_dfl_wq replaces system_unbound_wq, which newer
+ * kernels warn about in their log each time work is queued there; older
+ * kernels have only system_unbound_wq.
+ */
+#ifdef TUNTAP_HAVE_SYSTEM_DFL_WQ
+#define tuntap_unbound_wq system_dfl_wq
+#else
+#define tuntap_unbound_wq system_unbound_wq
+#endif
+
 #endif /* TUNTAP_COMPAT_H */
