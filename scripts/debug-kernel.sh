@@ -22,40 +22,94 @@
 # coverage, so that it runs the suite at near Debian's speed.  Debian's own
 # -rt kernels check none of that: this one is what says whether a lock is
 # taken where RT may not sleep (docs/kernels.md, "PREEMPT_RT").
+#
+# TT_DEBUG_SERIES=7.3 (any series of scripts/matrix) builds that series'
+# linux-source-SERIES instead, into build/debug-kernel-SERIES (build/
+# rt-debug-kernel-SERIES with TT_DEBUG_RT=1).  A series the host runs
+# (6.1, 6.12) is built here with the host's gcc-12; any other is built
+# where scripts/matrix's line of it builds: in that release's root
+# (build/roots/RELEASE, TT_ROOTS; roots-lib.sh), in a chroot, with the
+# release's compiler (7.x's headers want gcc-14) and the source package
+# from the root's own apt configuration.  The debug folder is then bound
+# into the root at its own path, so that the tree has one name in and out
+# of the chroot, and the kernel's modules.builtin and the like also go into
+# the root's /usr/lib/modules/KVER, where the guest that boots with that
+# root as its userland (scripts/check-debug) and DKMS look for them.
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 rt=${TT_DEBUG_RT:-0}
 if [ "$rt" = 1 ]; then
-	series=6.12
-	dir=${TT_DEBUG_DIR:-$root/build/rt-debug-kernel}
+	series=${TT_DEBUG_SERIES:-6.12}
+	def="rt-debug-kernel"
+	[ "$series" = 6.12 ] || def=$def-$series
 else
-	series=6.1
-	dir=${TT_DEBUG_DIR:-$root/build/debug-kernel}
+	series=${TT_DEBUG_SERIES:-6.1}
+	def="debug-kernel"
+	[ "$series" = 6.1 ] || def=$def-$series
 fi
+dir=${TT_DEBUG_DIR:-$root/build/$def}
 jobs=${TT_JOBS:-$(nproc)}
 mkdir -p "$dir"
 dir=$(realpath "$dir")
 src=$dir/linux-source-$series
-tarball=/usr/src/linux-source-$series.tar.xz
 
-# What building a kernel needs, installed only when missing.
+# Where to build: the host, or the root of the series' line in the matrix.
+. scripts/roots-lib.sh
+line=$(roots_matrix_line scripts/matrix "$series")
+if [ -z "$line" ]; then
+	echo "debug-kernel: scripts/matrix has no line for $series" >&2
+	exit 1
+fi
+release=${line%% *} suites=${line#* }
+r=
+if [ "$release" != host ]; then
+	roots=${TT_ROOTS:-$root/build/roots}
+	mkdir -p "$roots"
+	roots=$(realpath "$roots")
+	r=$roots/$release
+	trap roots_umount EXIT
+	trap 'exit 130' INT TERM
+	roots_ensure "$roots" "$release" "$suites"
+	roots_bind "$r" "$dir"
+fi
+tarball=$r/usr/src/linux-source-$series.tar.xz
+# A command with the host's tools, or the root's (same paths: roots_bind).
+here() {
+	if [ -n "$r" ]; then
+		in_root "$r" "$@"
+	else
+		"$@"
+	fi
+}
+# make in the kernel tree, at the priority of the machine's other work.
+kmake() {
+	here nice -n "${TT_NICE:-10}" make -s -C "$src" "$@"
+}
+
+# What building a kernel needs, installed only when missing (in the root:
+# its own packages, never an upgrade of what its other users rely on).
 need=
 for p in linux-source-$series bc bison flex libelf-dev libssl-dev dwarves rsync \
 	cpio xz-utils make gcc kmod; do
-	dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
+	here dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null |
 		grep -q 'install ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then
-	echo "debug-kernel: installing$need"
-	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq
-	# shellcheck disable=SC2086
-	apt-get install -y -qq $need
+	echo "debug-kernel: installing$need${r:+ into $r}"
+	if [ -n "$r" ]; then
+		# shellcheck disable=SC2086
+		roots_install "$r" "$roots/$release.apt.log" --no-upgrade $need
+	else
+		export DEBIAN_FRONTEND=noninteractive
+		apt-get update -qq
+		# shellcheck disable=SC2086
+		apt-get install -y -qq $need
+	fi
 fi
 
 # Extract once; a stamp records which source package the tree came from.
-srcver=$(dpkg-query -W -f='${Version}' "linux-source-$series")
+srcver=$(here dpkg-query -W -f='${Version}' "linux-source-$series")
 if [ ! -f "$src/.tt-extracted" ] || [ "$(cat "$src/.tt-extracted")" != "$srcver" ]; then
 	echo "debug-kernel: extracting linux-source-$series $srcver"
 	rm -rf "$src"
@@ -237,15 +291,29 @@ EOF
 	mv "$frag.tmp" "$frag.new"
 	rm -f "$dir/tt-rt.config.in"
 fi
+# Options this tree's Kconfig does not define are left out, and said so.
+# 7.3 has none of UBSAN_SANITIZE_ALL (UBSAN instruments everything it may
+# once it is on), MODULE_COMPRESS_NONE (compression became one bool,
+# MODULE_COMPRESS, off unless asked) and HAMRADIO (amateur radio left the
+# tree); what they did is 7.3's default.
+find "$src" -name 'Kconfig*' -exec sed -n \
+	's/^\(menu\)\{0,1\}config[[:space:]]\{1,\}\([A-Za-z0-9_]\{1,\}\).*/\2/p' {} + \
+	> "$dir/kconfig-symbols"
+awk 'NR == FNR { def["CONFIG_" $1] = 1; next }
+	/^CONFIG_/ { split($0, kv, "="); if (!(kv[1] in def)) {
+		print "debug-kernel: " kv[1] " is not in this tree: left out" > "/dev/stderr"
+		next } }
+	{ print }' "$dir/kconfig-symbols" "$frag.new" > "$frag.tmp"
+mv "$frag.tmp" "$frag.new"
 sum() { md5sum "$1" | cut -d' ' -f1; }
 if [ ! -f "$src/.config" ] || [ ! -f "$frag" ] || [ "$(sum "$frag")" != "$(sum "$frag.new")" ]; then
-	echo "debug-kernel: configuring"
+	echo "debug-kernel: configuring${r:+ in $r}"
 	mv "$frag.new" "$frag"
-	(cd "$src" &&
-		make -s defconfig &&
-		make -s kvm_guest.config &&
-		scripts/kconfig/merge_config.sh -m .config "$frag" > /dev/null &&
-		make -s olddefconfig)
+	kmake defconfig
+	kmake kvm_guest.config
+	here sh -c 'cd "$1" && scripts/kconfig/merge_config.sh -m .config "$2"' \
+		sh "$src" "$frag" > /dev/null
+	kmake olddefconfig
 	# Report options of the fragment that Kconfig would not take.
 	grep -E '^CONFIG_[A-Z0-9_]+=' "$frag" | while IFS='=' read -r k v; do
 		got=$(grep -E "^$k=|^# $k is not set" "$src/.config" || true)
@@ -259,19 +327,27 @@ else
 	rm -f "$frag.new"
 fi
 
-echo "debug-kernel: building bzImage with -j$jobs (long: ~20 min on 2 cores)"
+echo "debug-kernel: building bzImage with -j$jobs${r:+ in $r} (long: ~20 min on 2 cores)"
 start=$(date +%s)
-nice -n "${TT_NICE:-10}" make -s -C "$src" -j"$jobs" bzImage modules
+kmake -j"$jobs" bzImage modules
 echo "debug-kernel: kernel built in $(($(date +%s) - start))s"
 cp "$src/arch/x86/boot/bzImage" "$dir/bzImage"
-make -s -C "$src" kernelrelease > "$dir/kver"
+kmake kernelrelease > "$dir/kver"
+kver=$(cat "$dir/kver")
 # Everything the harness and the suite need is built in; modprobe still
 # wants modules.builtin to say so (the guest bind-mounts this over
 # /lib/modules).
 rm -rf "$dir/modroot"
-make -s -C "$src" INSTALL_MOD_PATH="$dir/modroot" modules_install > /dev/null
+kmake INSTALL_MOD_PATH="$dir/modroot" modules_install > /dev/null
 # ... and builds against the tree (the userland case's DKMS install).
-ln -sfn "$src" "$dir/modroot/lib/modules/$(cat "$dir/kver")/build"
+ln -sfn "$src" "$dir/modroot/lib/modules/$kver/build"
+# A root's guest takes its modules from the root itself, and its DKMS
+# looks there for the tree.
+if [ -n "$r" ]; then
+	rm -rf "${r:?}/usr/lib/modules/$kver"
+	cp -a "$dir/modroot/lib/modules/$kver" "$r/usr/lib/modules/$kver"
+	in_root "$r" depmod -a "$kver"
+fi
 
 # The module, out of tree, against the debug tree (like scripts/build.sh).
 mod=$dir/module
@@ -279,7 +355,6 @@ mkdir -p "$mod/src" "$mod/include"
 cp -u src/*.c src/*.h src/Kbuild "$mod/src/"
 cp -ru include/net "$mod/include/"
 # shellcheck disable=SC2086
-nice -n "${TT_NICE:-10}" make -s -j"$jobs" -C "$src" M="$mod/src" \
-	${TT_KBUILD_FLAGS:-} modules
+kmake -j"$jobs" M="$mod/src" ${TT_KBUILD_FLAGS:-} modules
 cp "$mod/src/if_tuntap.ko" "$dir/if_tuntap.ko"
-echo "debug-kernel: $dir/bzImage ($(cat "$dir/kver")), $dir/if_tuntap.ko"
+echo "debug-kernel: $dir/bzImage ($kver${r:+, built in $r}), $dir/if_tuntap.ko"

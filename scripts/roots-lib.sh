@@ -193,3 +193,23 @@ roots_install() {
 	shift 2
 	in_root "$_r" apt-get install -y -qq "$@" >> "$_log" 2>&1
 }
+
+# roots_matrix_line MATRIX SERIES: "ROOT SUITES" of the first line of
+# SERIES in MATRIX (scripts/matrix), "host -" when the machine itself runs
+# that series, or nothing.  The debug kernels (scripts/debug-kernel.sh) are
+# built where that line's kernel is: on the host with its gcc, or in that
+# root with the release's own compiler.
+roots_matrix_line() {
+	awk -v s="$2" '!/^#/ && NF >= 4 && $3 == s { print $1, $2; exit }' "$1"
+}
+
+# roots_bind ROOT DIR: DIR visible at the same path inside ROOT, so that a
+# tree built in the chroot and one seen from the host name the same files
+# (the debug kernel's build symlink, DKMS, the module's M=).  Unmounted by
+# roots_umount, like /proc, when this process mounted it.
+roots_bind() {
+	grep -q " $1$2 " /proc/mounts && return 0
+	mkdir -p "$1$2"
+	mount --bind "$2" "$1$2"
+	ROOTS_MOUNTED="$1$2 $ROOTS_MOUNTED"
+}
