@@ -38,24 +38,16 @@
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
+. scripts/roots-lib.sh
 rt=${TT_DEBUG_RT:-0}
-if [ "$rt" = 1 ]; then
-	series=${TT_DEBUG_SERIES:-6.12}
-	def="rt-debug-kernel"
-	[ "$series" = 6.12 ] || def=$def-$series
-else
-	series=${TT_DEBUG_SERIES:-6.1}
-	def="debug-kernel"
-	[ "$series" = 6.1 ] || def=$def-$series
-fi
-dir=${TT_DEBUG_DIR:-$root/build/$def}
+series=$(debug_series)
+dir=$(debug_dir "$root")
 jobs=${TT_JOBS:-$(nproc)}
 mkdir -p "$dir"
 dir=$(realpath "$dir")
 src=$dir/linux-source-$series
 
 # Where to build: the host, or the root of the series' line in the matrix.
-. scripts/roots-lib.sh
 line=$(roots_matrix_line scripts/matrix "$series")
 if [ -z "$line" ]; then
 	echo "debug-kernel: scripts/matrix has no line for $series" >&2

@@ -20,6 +20,11 @@
 # module's W=1 build warns (the log is ROOT/srv/if_tuntap/build/KVER.log).
 # TT_ROOTS moves build/roots.  A second run reuses all of it: apt installs
 # only what is missing or newer, and make rebuilds only what changed.
+#
+# TT_KVER=KVER names a kernel already in the root (a debug kernel that
+# scripts/debug-kernel.sh built there, its tree behind
+# /usr/lib/modules/KVER/build): no Debian kernel or headers are installed,
+# the rest is the same.
 set -eu
 # Everything but the answer goes to stderr, so that a caller can take KVER
 # from stdout whatever apt or debootstrap print.
@@ -44,7 +49,7 @@ roots_ensure "$roots" "$release" "$suites"
 # What an earlier "func" run's DKMS left (root-dkms.sh), out before apt
 # installs headers whose hook would build it for them.
 sh scripts/root-dkms.sh "$r" clean
-kver=$(roots_newest_kver "$r" "$series")
+kver=${TT_KVER:-$(roots_newest_kver "$r" "$series")}
 if [ -z "$kver" ]; then
 	echo "distro-kernel: $release offers no kernel of $series" \
 		"(see $roots/$release.apt.log)" >&2
@@ -57,8 +62,9 @@ pkgs=$ROOT_GUEST_PKGS
 if [ "${TT_SUITE:-full}" = full ]; then
 	pkgs="$pkgs $ROOT_DEB_PKGS"
 fi
+[ -n "${TT_KVER:-}" ] || pkgs="linux-headers-$kver $pkgs"
 # shellcheck disable=SC2086 # lists of names
-if ! roots_install "$r" "$log" "linux-headers-$kver" $pkgs; then
+if ! roots_install "$r" "$log" $pkgs; then
 	echo "distro-kernel: apt-get install in $release failed, see $log" >&2
 	exit 1
 fi
@@ -69,9 +75,9 @@ fi
 # Kernels before 7.x (bookworm's) have no linux-binary split: their
 # linux-image-KVER holds /boot/vmlinuz-KVER and the modules itself (and
 # 6.12's headers depend on it, so apt may have installed it already).
-if [ ! -f "$r/usr/lib/modules/$kver/vmlinuz" ] &&
+if [ -z "${TT_KVER:-}" ] && { [ ! -f "$r/usr/lib/modules/$kver/vmlinuz" ] &&
 	[ ! -f "$r/boot/vmlinuz-$kver" ] ||
-	[ ! -d "$r/usr/lib/modules/$kver/kernel" ]; then
+	[ ! -d "$r/usr/lib/modules/$kver/kernel" ]; }; then
 	echo "== $kver: kernel image and modules into $r"
 	debs="linux-binary-$kver linux-modules-$kver linux-base-$kver"
 	in_root "$r" apt-cache show "linux-binary-$kver" > /dev/null 2>&1 ||
@@ -107,23 +113,32 @@ if [ -f "$seed" ]; then
 fi
 mkdir -p "$tree/build"
 blog=$tree/build/$kver.log
+# The headers: Debian's package, or a debug kernel's whole tree (where its
+# build link leads).
+hdr=$r/usr/src/linux-headers-$kver
+if [ -n "${TT_KVER:-}" ]; then
+	hdr=$r$(in_root "$r" readlink -f "/usr/lib/modules/$kver/build")
+fi
 cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
-	"$r/usr/src/linux-headers-$kver/.config")
+	"$hdr/.config")
 # sparse (C=1) too, where the root has it (ROOT_GUEST_PKGS installs it).
 # Since 6.13 kbuild runs it only when scripts/checker-valid.sh finds it
 # new enough for the kernel's headers (they use __typeof_unqual__), and
 # Debian's header packages lack that script, so kbuild always refuses.
 # We ask the root's sparse the same question ourselves and, when it
 # understands, overrule kbuild (KBUILD_CHECKSRC on the command line);
-# trixie's 0.6.4 does not, and its 7.x builds get W=1 only.
+# trixie's 0.6.4 does not, and its 7.x builds get W=1 only.  A debug
+# kernel's whole tree has the script, and we ask all the same, so that its
+# build says the same as Debian's kernel's rather than make's own notice.
 flags=W=1
-# Debian's KVER headers hold a Makefile that includes the common one.
-top=$r$(sed -n 's/^include[[:space:]]\{1,\}\(.*\)$/\1/p' \
-	"$r/usr/src/linux-headers-$kver/Makefile" | head -n 1)
+# Debian's KVER headers hold a Makefile that includes the common one; a
+# whole tree's is the top one itself.
+top=$(sed -n 's/^include[[:space:]]\{1,\}\(.*\)$/\1/p' "$hdr/Makefile" | head -n 1)
+top=${top:+$r$top}
+top=${top:-$hdr/Makefile}
 if in_root "$r" sh -c 'command -v sparse' > /dev/null; then
 	flags="W=1 C=1"
-	if grep -qs checker-valid "$top" &&
-		[ ! -e "$(dirname "$top")/scripts/checker-valid.sh" ]; then
+	if grep -qs checker-valid "$top"; then
 		echo 'int f(const int *p) { __typeof_unqual__(*p) v = *p; return v; }' \
 			> "$r/tmp/tt-sparse-probe.c"
 		if in_root "$r" sparse /tmp/tt-sparse-probe.c 2>&1 | grep -q error; then

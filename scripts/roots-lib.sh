@@ -213,3 +213,26 @@ roots_bind() {
 	mount --bind "$2" "$1$2"
 	ROOTS_MOUNTED="$1$2 $ROOTS_MOUNTED"
 }
+
+# debug_series and debug_dir ROOTDIR: which kernel series scripts/
+# debug-kernel.sh builds and where (TT_DEBUG_RT, TT_DEBUG_SERIES,
+# TT_DEBUG_DIR), for it and for scripts/check-debug, which boots it: 6.1 in
+# build/debug-kernel, 6.12 in build/rt-debug-kernel for RT, and any other
+# series in the same folder with -SERIES after it.
+debug_series() {
+	if [ "${TT_DEBUG_RT:-0}" = 1 ]; then
+		echo "${TT_DEBUG_SERIES:-6.12}"
+	else
+		echo "${TT_DEBUG_SERIES:-6.1}"
+	fi
+}
+
+debug_dir() {
+	if [ "${TT_DEBUG_RT:-0}" = 1 ]; then
+		_d=rt-debug-kernel _s=6.12
+	else
+		_d=debug-kernel _s=6.1
+	fi
+	[ "$(debug_series)" = "$_s" ] || _d=$_d-$(debug_series)
+	echo "${TT_DEBUG_DIR:-$1/build/$_d}"
+}
