@@ -132,10 +132,12 @@ cc=$(sed -n 's/^CONFIG_CC_VERSION_TEXT="\{0,1\}\([^"]*\)"\{0,1\}$/\1/p' \
 # build says the same as Debian's kernel's rather than make's own notice.
 flags=W=1
 # Debian's KVER headers hold a Makefile that includes the common one; a
-# whole tree's is the top one itself.
-top=$(sed -n 's/^include[[:space:]]\{1,\}\(.*\)$/\1/p' "$hdr/Makefile" | head -n 1)
-top=${top:+$r$top}
-top=${top:-$hdr/Makefile}
+# whole tree's (which includes others, but names the checker itself) is
+# the top one.
+top=$hdr/Makefile
+if ! grep -qs checker-valid "$top"; then
+	top=$r$(sed -n 's/^include[[:space:]]\{1,\}\(.*\)$/\1/p' "$top" | head -n 1)
+fi
 if in_root "$r" sh -c 'command -v sparse' > /dev/null; then
 	flags="W=1 C=1"
 	if grep -qs checker-valid "$top"; then
