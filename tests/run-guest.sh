@@ -5,8 +5,9 @@
 # long cases of tests/long-cases (reported as skipped); every other case
 # runs, DKMS install included.  "func" is what CI asks of every kernel at
 # least: the module that DKMS installed in the guest's root (scripts/
-# root-dkms.sh, before the boot) loads by name, every C test program but
-# the long cases passes, foundation.sh's cases and the fuzz corpus run;
+# root-dkms.sh, from the Debian packages, before the boot) loads by name,
+# every C test program but the long cases passes, foundation.sh's cases,
+# packages.sh's checks of the installed packages and the fuzz corpus run;
 # the other case files are reported as skipped.  Each program and case
 # file is timed ("# time").
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -82,7 +83,7 @@ for prog in "$root"/build/tests/test_*; do
 done
 for t in "$root"/tests/cases/*.sh; do
 	case "$suite/${t##*/}" in
-	func/foundation.sh | full/* | smoke/*)
+	func/foundation.sh | func/packages.sh | full/* | smoke/*)
 		timed "$(basename "$t")" sh "$t"
 		;;
 	*) report "skip ${t##*/} # not in the func suite" ;;

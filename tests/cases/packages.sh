@@ -203,8 +203,58 @@ apt_purge_removes_every_file() {
 	echo "# apt purge removed the $(grep -c . "$PT/listed") listed paths; nothing else of ours left"
 }
 
+# On a release's root (the func suite) the packages are in place before
+# the boot: scripts/root-dkms.sh installed them with the root's apt and
+# DKMS in a chroot, and purges them after the guest, checking what is left
+# ("apt_purge_in_root_removes_every_file").  Here, what they installed
+# must work.
+installed_packages_work() {
+	version=$(dpkg-query -W -f='${Version}' if-tuntap-dkms)
+	[ "$version" = "$(make -s -C "$TT_ROOT" version)" ]
+	for p in if-tuntap-dkms if-tuntap-tools if-tuntap-dev; do
+		dpkg-query -W -f='${Status}' "$p" | grep -q 'install ok installed'
+	done
+	dkms status -m if_tuntap -v "$version" -k "$KVER" | grep -q installed
+	case "$(modinfo -n -k "$KVER" if_tuntap)" in
+	*/updates/dkms/if_tuntap.ko*) ;;
+	*) die "modprobe would not load the DKMS module" ;;
+	esac
+	[ -d /sys/module/if_tuntap ] || modprobe if_tuntap
+	[ "$(cat /sys/module/if_tuntap/version)" = "$version" ]
+	[ "$(command -v tuntapctl)" = /usr/sbin/tuntapctl ]
+	[ "$(tuntapctl version | head -n 1)" = "tuntapctl $version" ]
+	for f in /usr/include/net/if_tun.h /usr/include/net/if_tap.h \
+		/usr/share/man/man4/tun.4.gz /usr/share/man/man8/tunfwd.8.gz \
+		/usr/lib/udev/rules.d/70-if_tuntap.rules; do
+		[ -f "$f" ] || die "$f is not installed"
+	done
+	grep -qx if_tuntap /usr/lib/modules-load.d/if_tuntap.conf
+	freebsd_program
+	name=$("$PT/fbsd")
+	case "$name" in tun[0-9]*) ;; *) die "fbsd printed '$name'" ;; esac
+	not link_exists "$name"
+	name=$(tuntapctl create tap)
+	tuntapctl show "$name" > /dev/null
+	tuntapctl destroy "$name"
+	not link_exists "$name"
+	pair=$(timeout 20 tunfwd -t -s 1 /dev/tun /dev/tun 2> "$PT/tunfwd.err")
+	case "$pair" in "tun"[0-9]*" tun"[0-9]*) ;; *) die "tunfwd printed '$pair'" ;; esac
+}
+
 mkdir -p "$PT"
-if ! ls "$DEBS"/if-tuntap-dkms_*_all.deb > /dev/null 2>&1; then
+if dpkg-query -W -f='${Status}' if-tuntap-dkms 2> /dev/null |
+	grep -q 'install ok installed'; then
+	tt_case installed_packages_work installed_packages_work
+	if [ -x /lib/systemd/systemd-modules-load ]; then
+		tt_case installed_module_loads_at_boot_without_modprobe \
+			boot_loads_module_without_modprobe
+	else
+		tt_skip installed_module_loads_at_boot_without_modprobe \
+			"no systemd-modules-load in this root"
+	fi
+	[ -d /sys/module/if_tuntap ] || modprobe if_tuntap
+	exit 0
+elif ! ls "$DEBS"/if-tuntap-dkms_*_all.deb > /dev/null 2>&1; then
 	# scripts/build.sh makes them where debhelper is (not yet in the
 	# newer releases' roots).
 	for c in apt_install_builds_loads_and_runs boot_loads_module_without_modprobe \
