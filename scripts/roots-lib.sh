@@ -16,13 +16,15 @@ ROOT_BASE_PKGS=make,libc6-dev,libelf-dev,bc,flex,bison,kmod,pahole,ca-certificat
 
 # What the suite runs in a guest whose userland is the root, as a user of
 # that release has it: the network tools, dkms and its compiler, udev for
-# the rule, man for the pages, gcc-multilib for the 32-bit test program,
+# the rule, systemd for the boot's module loading (systemd-modules-load;
+# bookworm's udev does not pull it in, later releases' does), man for the
+# pages, gcc-multilib for the 32-bit test program,
 # xz and zstd for Debian's compressed modules, OpenSSL's and zlib's headers
 # for tinc (scripts/tinc.sh); and sparse, which checks the module's build
 # there (C=1) as on the host.
 # shellcheck disable=SC2034 # used by the scripts that source this file
 ROOT_GUEST_PKGS="iproute2 iputils-ping iperf3 tcpdump ethtool procps psmisc
-python3 dkms udev man-db groff-base gcc make gcc-multilib xz-utils zstd
+python3 dkms udev systemd man-db groff-base gcc make gcc-multilib xz-utils zstd
 libssl-dev zlib1g-dev sparse"
 
 # For the full suite only (tests/cases/packages.sh): what builds the Debian
