@@ -4,6 +4,8 @@
 # job.out, job.rc, dmesg.txt and console.log in OUTDIR.  Exits with the
 # job's status; 124 if the guest did not finish in time.  TT_KERNEL=PATH
 # boots that image instead of /boot/vmlinuz-KVER (KVER is then its release).
+# TT_QEMU_CPU is QEMU's -cpu (default max; the debug kernels' runs turn
+# 5-level paging off, see scripts/check-debug).
 #
 # TT_GUEST_ROOT=DIR shares DIR as the guest's root instead of the host's /
 # (a release's root from scripts/distro-kernel.sh): the kernel is
@@ -46,7 +48,7 @@ cmdline="$cmdline tt.init=$repo/tests/vm/guest-init.sh tt.repo=$repo ${TT_CMDLIN
 accel=${TT_ACCEL:-tcg}
 boot() {
 	timeout -k 10 "$limit" qemu-system-x86_64 \
-		-machine pc,accel=$accel -cpu max -smp "${TT_CPUS:-2}" \
+		-machine pc,accel=$accel -cpu "${TT_QEMU_CPU:-max}" -smp "${TT_CPUS:-2}" \
 		-m "${TT_MEM:-2048}" \
 		-nographic -no-reboot \
 		-kernel "$kernel" -initrd "$initrd" -append "$cmdline" \
