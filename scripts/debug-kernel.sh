@@ -56,13 +56,7 @@ fi
 release=${line%% *} suites=${line#* }
 r=
 if [ "$release" != host ]; then
-	roots=${TT_ROOTS:-$root/build/roots}
-	mkdir -p "$roots"
-	roots=$(realpath "$roots")
-	r=$roots/$release
-	trap roots_umount EXIT
-	trap 'exit 130' INT TERM
-	roots_ensure "$roots" "$release" "$suites"
+	roots_open "$root" "$release" "$suites"
 	roots_bind "$r" "$dir"
 fi
 tarball=$r/usr/src/linux-source-$series.tar.xz

@@ -33,19 +33,12 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 . scripts/roots-lib.sh
 release=$1 suites=$2 series=$3
-roots=${TT_ROOTS:-$root/build/roots}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "distro-kernel: must run as root (debootstrap, chroot)" >&2
 	exit 1
 fi
-mkdir -p "$roots"
-roots=$(realpath "$roots")
-r=$roots/$release
-trap roots_umount EXIT
-trap 'exit 130' INT TERM
-
-roots_ensure "$roots" "$release" "$suites"
+roots_open "$root" "$release" "$suites"
 # What an earlier "func" run's DKMS left (root-dkms.sh), out before apt
 # installs headers whose hook would build it for them.
 sh scripts/root-dkms.sh "$r" clean

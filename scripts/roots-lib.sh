@@ -128,6 +128,20 @@ roots_umount() {
 	ROOTS_MOUNTED=
 }
 
+# roots_open TREE RELEASE SUITES: sets roots (TT_ROOTS, or TREE's
+# build/roots) and r (RELEASE's root in it), unmounts on exit what this
+# process mounts, and makes the root ready (roots_ensure).
+roots_open() {
+	roots=${TT_ROOTS:-$1/build/roots}
+	mkdir -p "$roots"
+	roots=$(realpath "$roots")
+	# shellcheck disable=SC2034 # the caller's
+	r=$roots/$2
+	trap roots_umount EXIT
+	trap 'exit 130' INT TERM
+	roots_ensure "$roots" "$2" "$3"
+}
+
 # roots_ensure ROOTS RELEASE SUITES: debootstrap RELEASE into ROOTS/RELEASE
 # unless a finished one is there (marked .if_tuntap-root), mount its /proc,
 # write its apt configuration and refresh its package lists.

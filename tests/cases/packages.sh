@@ -95,6 +95,32 @@ freebsd_program() {
 	cc -Wall -Wextra -Werror -o "$PT/fbsd" "$PT/fbsd.c"
 }
 
+# What the packages of VERSION installed, the module loaded: the tools,
+# the headers, the pages, the rule and the boot file in place; a FreeBSD
+# program compiled against the installed headers opens /dev/tun (its
+# transient unit gone with it); tuntapctl and tunfwd from /usr/sbin work.
+installed_files_work() {
+	[ "$(command -v tuntapctl)" = /usr/sbin/tuntapctl ]
+	[ "$(tuntapctl version | head -n 1)" = "tuntapctl $1" ]
+	for f in /usr/include/net/if_tun.h /usr/include/net/if_tap.h \
+		/usr/share/man/man4/tun.4.gz /usr/share/man/man8/tunfwd.8.gz \
+		/usr/lib/udev/rules.d/70-if_tuntap.rules; do
+		[ -f "$f" ] || die "$f is not installed"
+	done
+	grep -qx if_tuntap /usr/lib/modules-load.d/if_tuntap.conf
+	freebsd_program
+	name=$("$PT/fbsd")
+	case "$name" in tun[0-9]*) ;; *) die "fbsd printed '$name'" ;; esac
+	not link_exists "$name"
+	name=$(tuntapctl create tap)
+	tuntapctl show "$name" > /dev/null
+	tuntapctl destroy "$name"
+	not link_exists "$name"
+	pair=$(timeout 20 tunfwd -t -s 1 /dev/tun /dev/tun 2> "$PT/tunfwd.err")
+	case "$pair" in "tun"[0-9]*" tun"[0-9]*) ;; *) die "tunfwd printed '$pair'" ;; esac
+	grep -q "frames" "$PT/tunfwd.err"
+}
+
 apt_install_builds_loads_and_runs() {
 	unload
 	before=$(overlay_files | wc -l)
@@ -119,29 +145,10 @@ apt_install_builds_loads_and_runs() {
 	[ "$(cat /sys/module/if_tuntap/version)" = "$version" ]
 	[ "$(modinfo -F srcversion "$TT_ROOT/build/$KVER/if_tuntap.ko")" = \
 		"$(cat /sys/module/if_tuntap/srcversion)" ]
-	# The tools, the headers, the pages, the rule, the boot file: in place.
-	[ "$(command -v tuntapctl)" = /usr/sbin/tuntapctl ]
-	[ "$(tuntapctl version | head -n 1)" = "tuntapctl $version" ]
-	[ -f /usr/include/net/if_tun.h ]
-	[ -f /usr/include/net/if_tap.h ]
 	[ "$(man -w 8 tunfwd)" = /usr/share/man/man8/tunfwd.8.gz ]
 	[ "$(man -w 4 tun)" = /usr/share/man/man4/tun.4.gz ]
 	MANWIDTH=80 man 4 vmnet 2> /dev/null | grep -q TAPSVNETHDR
-	[ -f /usr/lib/udev/rules.d/70-if_tuntap.rules ]
-	grep -qx if_tuntap /usr/lib/modules-load.d/if_tuntap.conf
-	# A FreeBSD program opens /dev/tun right after installation.
-	freebsd_program
-	name=$("$PT/fbsd")
-	case "$name" in tun[0-9]*) ;; *) die "fbsd printed '$name'" ;; esac
-	not link_exists "$name"	# transient: gone with its file
-	# tuntapctl and tunfwd from /usr/sbin.
-	name=$(tuntapctl create tun)
-	tuntapctl show "$name" > /dev/null
-	tuntapctl destroy "$name"
-	not link_exists "$name"
-	pair=$(timeout 20 tunfwd -t -s 1 /dev/tun /dev/tun 2> "$PT/tunfwd.err")
-	case "$pair" in "tun"[0-9]*" tun"[0-9]*) ;; *) die "tunfwd printed '$pair'" ;; esac
-	grep -q "frames" "$PT/tunfwd.err"
+	installed_files_work "$version"
 	echo "# the packages wrote $(($(overlay_files | wc -l) - before)) files"
 }
 
@@ -221,24 +228,7 @@ installed_packages_work() {
 	esac
 	[ -d /sys/module/if_tuntap ] || modprobe if_tuntap
 	[ "$(cat /sys/module/if_tuntap/version)" = "$version" ]
-	[ "$(command -v tuntapctl)" = /usr/sbin/tuntapctl ]
-	[ "$(tuntapctl version | head -n 1)" = "tuntapctl $version" ]
-	for f in /usr/include/net/if_tun.h /usr/include/net/if_tap.h \
-		/usr/share/man/man4/tun.4.gz /usr/share/man/man8/tunfwd.8.gz \
-		/usr/lib/udev/rules.d/70-if_tuntap.rules; do
-		[ -f "$f" ] || die "$f is not installed"
-	done
-	grep -qx if_tuntap /usr/lib/modules-load.d/if_tuntap.conf
-	freebsd_program
-	name=$("$PT/fbsd")
-	case "$name" in tun[0-9]*) ;; *) die "fbsd printed '$name'" ;; esac
-	not link_exists "$name"
-	name=$(tuntapctl create tap)
-	tuntapctl show "$name" > /dev/null
-	tuntapctl destroy "$name"
-	not link_exists "$name"
-	pair=$(timeout 20 tunfwd -t -s 1 /dev/tun /dev/tun 2> "$PT/tunfwd.err")
-	case "$pair" in "tun"[0-9]*" tun"[0-9]*) ;; *) die "tunfwd printed '$pair'" ;; esac
+	installed_files_work "$version"
 }
 
 mkdir -p "$PT"
