@@ -128,6 +128,20 @@ roots_umount() {
 	ROOTS_MOUNTED=
 }
 
+# roots_remove_module TREE ROOTDIR KVER OUT: after a func guest, KVER's
+# DKMS build out of the root and, with the root's last kernel, the
+# packages purged (root-dkms.sh remove, log in OUT/remove.log); the
+# verdict lines go to OUT/host.out, counted with the guest's.
+roots_remove_module() {
+	: > "$4/host.out"
+	if ! "$1/scripts/root-dkms.sh" "$2" remove "$3" > "$4/remove.log" 2>&1; then
+		echo "== $3: DKMS remove or purge in $2 failed ($4/remove.log)"
+		grep -q '^not ok ' "$4/remove.log" ||
+			echo "not ok root_packages_removed ($4/remove.log)" > "$4/host.out"
+	fi
+	grep -E '^(ok|not ok|#) ' "$4/remove.log" >> "$4/host.out" || true
+}
+
 # roots_open TREE RELEASE SUITES: sets roots (TT_ROOTS, or TREE's
 # build/roots) and r (RELEASE's root in it), unmounts on exit what this
 # process mounts, and makes the root ready (roots_ensure).
