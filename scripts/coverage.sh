@@ -14,7 +14,10 @@
 #   .gcda files a guest copied out), added up: prints
 #     N of M lines of src/*.c (P%), B of C branches (Q%)
 #   and leaves in OUT: lines.txt (per file), uncovered.txt (every line
-#   never run, with its source), gcov.txt (gcov's summary) and html/.
+#   never run, with its source), gcov.txt (gcov's summary), html/, and
+#   own.txt: the branches of the conditions src/ writes, those the
+#   kernel's debug checks add set aside (MOD/twin, below), with
+#   branches-left.txt (every line with one of them never taken).
 set -eu
 cmd=${1:-}
 [ $# -gt 0 ] && shift
@@ -42,6 +45,24 @@ build() {
 	make -s -C "$dir/linux-source-6.1" M="$mod/src" TT_COVERAGE=1 \
 		-j"$(nproc)" modules
 	echo "$sum" > "$mod/sources"
+}
+
+# MOD's sources built again with fuzz/assertions-off.h, never loaded: on
+# each line, the branches of src/'s own conditions alone
+# (scripts/coverage-branches.py).  Rebuilt when that header changes.
+twin() {
+	mod=$1 dir=$2
+	header=$(cd "$(dirname "$0")/.." && pwd)/fuzz/assertions-off.h
+	sum=$(cat "$mod/sources" "$header" | sha256sum | cut -c1-16)
+	[ "$(cat "$mod/twin/sources" 2>/dev/null)" = "$sum" ] && return 0
+	rm -rf "$mod/twin"
+	mkdir -p "$mod/twin/src"
+	cp "$mod"/src/*.c "$mod"/src/*.h "$mod/src/Makefile" "$mod/src/Kbuild" \
+		"$mod/twin/src/"
+	cp -r "$mod/include" "$mod/twin/"
+	make -s -C "$dir/linux-source-6.1" M="$mod/twin/src" TT_COVERAGE=1 \
+		KCFLAGS="-include $header" -j"$(nproc)" modules
+	echo "$sum" > "$mod/twin/sources"
 }
 
 report() {
@@ -79,7 +100,12 @@ report() {
 				L, LT, 100 * L / (LT ? LT : 1), B, BT, 100 * B / (BT ? BT : 1)
 		}' "$out/gcov.txt"
 	mkdir -p "$out/files"
-	(cd "$out/files" && gcov -o "$mod/src" "$mod"/src/*.c) > /dev/null 2>&1 || true
+	(cd "$out/files" && gcov -b -c -o "$mod/src" "$mod"/src/*.c) > /dev/null 2>&1 || true
+	twin "$mod" "$dir" >&2
+	mkdir -p "$out/twin"
+	(cd "$out/twin" && gcov -b -c -o "$mod/twin/src" "$mod"/twin/src/*.c) > /dev/null 2>&1 || true
+	python3 "$(dirname "$0")/coverage-branches.py" "$out/files" "$out/twin" \
+		"$out/branches-left.txt" > "$out/own.txt"
 	for g in "$out"/files/*.c.gcov; do
 		[ -f "$g" ] || continue
 		awk -v f="$(basename "$g" .gcov)" -F: \
