@@ -8,11 +8,12 @@
 # with fuzz/assertions-off.h, never run: per line, the twin has only our
 # own conditions' branches.  On a line where the run's build has more,
 # the extra ones are the checks'.  Which of the line's taken branches
-# were ours is then unknown, so only as many are counted as exceed the
-# checks' number (a lower bound).
+# were ours is then unknown: at least as many as exceed the checks'
+# number, at most as many as were taken or as the line has of its own.
 #
-# Prints "B of C branches (Q%), D of the checks' set aside" and writes
-# OUT: every line with an own branch never taken, with its source.
+# Prints "B to B2 of C branches (Q% to Q2%), D of the checks' set aside"
+# and writes OUT: every line with an own branch never taken (at least),
+# with its source.
 import os
 import sys
 
@@ -42,9 +43,16 @@ def branches(path):
     return lines
 
 
+def span(low, high, fmt="%d"):
+    """One figure, or the range where lines mixing both leave it open."""
+    if fmt % low == fmt % high:
+        return fmt % low
+    return (fmt + " to " + fmt) % (low, high)
+
+
 def main():
     run_dir, twin_dir, out = sys.argv[1:4]
-    total = own = taken = 0
+    total = own = taken = most = 0
     per_file = []
     left = []
     for name in sorted(os.listdir(run_dir)):
@@ -53,7 +61,7 @@ def main():
         run = branches(os.path.join(run_dir, name))
         twin_path = os.path.join(twin_dir, name)
         twin = branches(twin_path) if os.path.exists(twin_path) else {}
-        f_own = f_taken = f_checks = 0
+        f_own = f_taken = f_most = f_checks = 0
         for line, (n, t, src) in sorted(run.items()):
             if not n:
                 continue
@@ -62,20 +70,23 @@ def main():
             got = min(mine, max(0, t - checks))
             f_own += mine
             f_taken += got
+            f_most += min(mine, t)
             f_checks += checks
-            if got < mine:
+            if min(mine, t) < mine:
                 left.append("%s:%d: %d of %d own branches not taken: %s" %
-                            (name[:-5], line, mine - got, mine,
+                            (name[:-5], line, mine - min(mine, t), mine,
                              src.strip()))
-        per_file.append("  %s: %d of %d own branches (%d of the checks')" %
-                        (name[:-5], f_taken, f_own, f_checks))
+        per_file.append("  %s: %s of %d own branches (%d of the checks')" %
+                        (name[:-5], span(f_taken, f_most), f_own, f_checks))
         total += f_own + f_checks
         own += f_own
         taken += f_taken
+        most += f_most
     with open(out, "w") as f:
         f.write("\n".join(left) + "\n")
-    print("%d of %d branches (%.1f%%), %d of the checks' set aside" %
-          (taken, own, 100.0 * taken / (own or 1), total - own))
+    pct = span(100.0 * taken / (own or 1), 100.0 * most / (own or 1), "%.1f%%")
+    print("%s of %d branches (%s), %d of the checks' set aside" %
+          (span(taken, most), own, pct, total - own))
     print("\n".join(per_file))
 
 

@@ -61,7 +61,7 @@ twin() {
 		"$mod/twin/src/"
 	cp -r "$mod/include" "$mod/twin/"
 	make -s -C "$dir/linux-source-6.1" M="$mod/twin/src" TT_COVERAGE=1 \
-		KCFLAGS="-include $header" -j"$(nproc)" modules
+		UBSAN_SANITIZE=n KCFLAGS="-include $header" -j"$(nproc)" modules
 	echo "$sum" > "$mod/twin/sources"
 }
 
