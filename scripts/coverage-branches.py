@@ -12,8 +12,8 @@
 # number, at most as many as were taken or as the line has of its own.
 #
 # Prints "B to B2 of C branches (Q% to Q2%), D of the checks' set aside"
-# and writes OUT: every line with an own branch never taken (at least),
-# with its source.
+# and writes OUT: every line where even the upper bound leaves an own
+# branch untaken, with its source.
 import os
 import sys
 
@@ -37,9 +37,7 @@ def branches(path):
                 if cur == 0:
                     cur = None
                     continue
-                old = lines.get(cur)
-                lines[cur] = (old[0], old[1], old[2]) if old else \
-                    (0, 0, parts[2].rstrip("\n"))
+                lines.setdefault(cur, (0, 0, parts[2].rstrip("\n")))
     return lines
 
 
