@@ -290,11 +290,16 @@ void tt_drop_cap(int cap)
 }
 
 /* TT_TIME_SCALE: slower kernels (the debug kernel) get longer. */
-void tt_alarm(unsigned int seconds)
+unsigned int tt_scaled(unsigned int t)
 {
 	const char *scale = getenv("TT_TIME_SCALE");
 
-	alarm(seconds * (scale && atoi(scale) > 0 ? atoi(scale) : 1));
+	return t * (scale && atoi(scale) > 0 ? atoi(scale) : 1);
+}
+
+void tt_alarm(unsigned int seconds)
+{
+	alarm(tt_scaled(seconds));
 }
 
 /* A case that cannot run on this kernel: "skip NAME", not a failure. */

@@ -77,6 +77,8 @@ struct tt_case {
 	} while (0)
 
 int tt_run(const struct tt_case *cases, int argc, char **argv);
+/* A time limit, stretched on slower kernels (TT_TIME_SCALE). */
+unsigned int tt_scaled(unsigned int t);
 /* A case's time limit, when longer than the default minute. */
 void tt_alarm(unsigned int seconds);
 /* Ends the case as skipped: what it needs is not in this kernel. */
