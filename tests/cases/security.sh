@@ -98,10 +98,13 @@ userns_units_bounded_and_nodeless() {
 		grep -q "No space left on device" /tmp/ninth || exit 1
 		[ "$(ip -o link show type bsdtun | wc -l)" = 8 ] || exit 1
 		echo ok > /tmp/userns-held
-		exec sleep 20' &
+		exec sleep $((20 * ${TT_TIME_SCALE:-1}))' &
 	user=$!
 	trap 'kill $user 2>/dev/null || true; echo $old > $params/user_max_units' EXIT
-	for _ in $(seq 100); do [ -s /tmp/userns-held ] && break; sleep 0.1; done
+	for _ in $(seq $((100 * ${TT_TIME_SCALE:-1}))); do
+		[ -s /tmp/userns-held ] && break
+		sleep 0.1
+	done
 	[ -s /tmp/userns-held ]
 	rm -f /tmp/userns-held
 	[ "$(node_count)" = "$nodes" ]
