@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 #include <netinet/ip.h>
 #include <sched.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
@@ -570,6 +571,69 @@ static void mknod_node_creates_missing_unit(void)
 	CHECK(!tt_if_exists("tun4500"));
 }
 
+/*
+ * Memory the caller cannot touch: requests and writes fail EFAULT, and so
+ * does the read that would have filled it.  A read shorter than the
+ * framing header gets that header's first bytes, as FreeBSD's gives them.
+ */
+static void bad_user_memory_is_efault(void)
+{
+	void *bad = mmap(NULL, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint32_t af = htonl(AF_INET);
+	uint8_t pkt[128], buf[2048];
+	char name[IFNAMSIZ];
+	int fd = tt_tun_ready(name, false), one = 1;
+	size_t len;
+
+	CHECK(bad != MAP_FAILED);
+	CHECK_ERR(ioctl(fd, TUNSIFINFO, bad), EFAULT);
+	CHECK_ERR(ioctl(fd, FIOSETOWN, bad), EFAULT);
+	CHECK_ERR(ioctl(fd, TIOCSPGRP, bad), EFAULT);
+	CHECK_ERR(write(fd, bad, 84), EFAULT);
+	CHECK_OK(ioctl(fd, TUNSIFHEAD, &one));
+	memcpy(pkt, &af, 4);
+	len = tt_icmp4_echo(pkt + 4, TT_B4, TT_A4, 7, 7, 8);
+	tt_drain(fd);
+	CHECK_EQ(write(fd, pkt, 4 + len), 4 + len);
+	CHECK(tt_readable(fd, tt_scaled(3000)));
+	CHECK_ERR(read(fd, bad, sizeof(buf)), EFAULT);
+	CHECK_EQ(write(fd, pkt, 4 + len), 4 + len);
+	CHECK(tt_readable(fd, tt_scaled(3000)));
+	CHECK_EQ(read(fd, buf, 2), 2);
+	CHECK(!memcmp(buf, &af, 2));
+	close(fd);
+}
+
+/*
+ * A tap's tuntap/link0 takes a boolean, from a caller holding
+ * CAP_NET_ADMIN over the unit's namespace; the file's mode alone is not
+ * enough.
+ */
+static void link0_attribute_checks_value_and_capability(void)
+{
+	char name[IFNAMSIZ], path[128];
+	int fd = tt_open_unit("/dev/tap", name), one = 1, a, st;
+	pid_t pid;
+
+	CHECK_OK(ioctl(fd, TUNSTRANSIENT, &one));
+	snprintf(path, sizeof(path), "/sys/class/net/%s/tuntap/link0", name);
+	a = CHECK_OK(open(path, O_WRONLY));
+	CHECK_ERR(write(a, "maybe", 5), EINVAL);
+	pid = fork();
+	if (pid == 0) {
+		tt_drop_cap(CAP_NET_ADMIN);
+		CHECK_ERR(write(a, "1", 1), EPERM);
+		exit(0);
+	}
+	CHECK_EQ(waitpid(pid, &st, 0), pid);
+	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+	CHECK_EQ(tt_sysfs_long("%s", path), 0);
+	CHECK_EQ(write(a, "1", 1), 1);
+	CHECK_EQ(tt_sysfs_long("%s", path), 1);
+	close(a);
+	close(fd);
+}
+
 static const struct tt_case cases[] = {
 	{ "tunsdebug_tungdebug_roundtrip", tunsdebug_tungdebug_roundtrip },
 	{ "tungifinfo_reports_ppp_type_and_mtu", tungifinfo_reports_ppp_type_and_mtu },
@@ -595,6 +659,8 @@ static const struct tt_case cases[] = {
 	{ "userns_admin_creates_and_uses_own_units", userns_cleanup },
 	{ "cloning_disabled_is_enoent", cloning_disabled_is_enoent },
 	{ "mknod_node_creates_missing_unit", mknod_node_creates_missing_unit },
+	{ "bad_user_memory_is_efault", bad_user_memory_is_efault },
+	{ "link0_attribute_checks_value_and_capability", link0_attribute_checks_value_and_capability },
 	{ NULL, NULL },
 };
 

@@ -18,7 +18,7 @@ iplink_taken_unit_is_eexist() {
 }
 
 iplink_bad_name_is_einval() {
-	for bad in foo0 tun tun01 tun32768 tunx tap3; do
+	for bad in foo0 tun tun01 tun32768 tun99999999999 tun1x tunx tap3; do
 		expect_fail "Invalid argument" ip link add "$bad" type bsdtun
 	done
 	ip link add tun32767 type bsdtun
