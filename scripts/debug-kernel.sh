@@ -193,7 +193,9 @@ CONFIG_SERIAL_8250=y
 CONFIG_SERIAL_8250_CONSOLE=y
 CONFIG_UNIX98_PTYS=y
 CONFIG_CGROUPS=y
-# --- the suite: namespaces, IPv4/IPv6, veth, Linux tun, bridge, packet
+# security.sh: a unit's memory is charged to its creator's cgroup
+CONFIG_MEMCG=y
+# --- the suite: namespaces, IPv4/IPv6, veth, Linux tun, bridge, packet, VRF
 CONFIG_NAMESPACES=y
 CONFIG_NET_NS=y
 CONFIG_USER_NS=y
@@ -213,6 +215,10 @@ CONFIG_BRIDGE=y
 CONFIG_DUMMY=y
 CONFIG_MACVLAN=y
 CONFIG_VLAN_8021Q=y
+# freebsd-fibs.sh: FreeBSD's FIBs are VRFs, with IPv6's own tables
+CONFIG_NET_L3_MASTER_DEV=y
+CONFIG_NET_VRF=y
+CONFIG_IPV6_MULTIPLE_TABLES=y
 CONFIG_NETFILTER=n
 CONFIG_BPF_SYSCALL=y
 # --- hardware the guest does not have (QEMU gives it virtio and a serial
