@@ -92,8 +92,7 @@ int main(int argc, char **argv)
 		perror("tt-dontroute: sendto");
 		return 1;
 	}
-	end = tt_now() + 2 * (getenv("TT_TIME_SCALE") ?
-			      atoi(getenv("TT_TIME_SCALE")) : 1);
+	end = tt_now() + tt_scaled(2);
 	while (tt_now() < end) {
 		ssize_t n = tt_read_timeout(t, frame, sizeof(frame), 200);
 
