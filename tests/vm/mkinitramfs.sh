@@ -53,5 +53,8 @@ done
 exec switch_root /newroot /bin/sh "$init"
 INIT
 chmod +x "$tmp/init"
+# Written aside and renamed: guests booting at once (scripts/check-debug's)
+# may each make it, and none may boot a half-written one.
 (cd "$tmp" && find . -path ./order -prune -o -print | cpio -o -H newc --quiet) |
-	gzip -1 > "$out"
+	gzip -1 > "$out.$$"
+mv -f "$out.$$" "$out"
